@@ -1,0 +1,425 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Alias,
+    Appearance,
+    Claim,
+    Conflict,
+    Entity,
+    Evidence,
+    ReviewEvent,
+    Source,
+    ValueType,
+    Verdict,
+)
+from .services import flag_conflict, reanchor_appearances
+from .text import normalize_name
+
+admin.site.site_header = _("Claim tracker administration")
+admin.site.site_title = _("Claim tracker")
+
+
+class AppearanceForm(forms.ModelForm):
+    """Adds the check the model cannot make itself: a set of entities only on a claim whose
+    value type is a set of entities (many-to-many values are saved after the row)."""
+
+    class Meta:
+        model = Appearance
+        fields = (
+            "claim",
+            "source",
+            "speaker",
+            "attribution",
+            "quote",
+            "start",
+            "end",
+            "said_on",
+            "said_on_precision",
+            "as_of",
+            "as_of_precision",
+            "value_entities",
+            "value_number",
+            "value_date",
+            "value_date_precision",
+            "value_text",
+            "value_boolean",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        claim = cleaned.get("claim") or getattr(self.instance, "claim", None)
+        if cleaned.get("value_entities") and claim and claim.value_type != ValueType.ENTITIES:
+            self.add_error(
+                "value_entities",
+                _("This claim's value type is “%(type)s”; leave this empty.")
+                % {"type": claim.get_value_type_display()},
+            )
+        return cleaned
+
+
+# --- Entities -----------------------------------------------------------------------------------
+
+
+class AliasInline(admin.TabularInline):
+    model = Alias
+    fields = ("name", "language")
+    extra = 1
+
+
+@admin.register(Entity)
+class EntityAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "wikidata_id", "alias_names", "updated_at")
+    list_filter = ("kind",)
+    search_fields = ("name", "wikidata_id")
+    inlines = (AliasInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description=_("aliases"))
+    def alias_names(self, entity):
+        return ", ".join(alias.name for alias in entity.aliases.all())
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also match any alias, case and accents aside, so “etats-unis” finds the United
+        States (in the change list and in every autocomplete that picks an entity)."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        key = normalize_name(search_term)
+        if key:
+            aliased = Alias.objects.filter(normalized__contains=key).values("entity_id")
+            queryset |= self.model.objects.filter(
+                Q(normalized_name__contains=key) | Q(pk__in=aliased)
+            )
+        return queryset, may_have_duplicates
+
+
+@admin.register(Alias)
+class AliasAdmin(admin.ModelAdmin):
+    list_display = ("name", "entity", "language")
+    list_filter = ("language",)
+    list_select_related = ("entity",)
+    search_fields = ("name", "normalized", "entity__name")
+    autocomplete_fields = ("entity",)
+
+
+# --- Sources ------------------------------------------------------------------------------------
+
+
+class ReadOnlyInlineForm(forms.ModelForm):
+    def _post_clean(self):
+        # Every field is read-only: nothing to validate or write back. (Validating would re-check
+        # the quotes against a source text being edited on the same page; they are re-anchored
+        # after the save instead.)
+        pass
+
+
+class SourceAppearanceInline(admin.TabularInline):
+    """The quotes recorded from this source; they are edited on their claim's page."""
+
+    model = Appearance
+    form = ReadOnlyInlineForm
+    fields = ("claim", "quote", "speaker", "attribution", "start", "end")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("recorded quotes")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("claim", "speaker")
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "title",
+        "kind",
+        "language",
+        "publisher",
+        "published",
+        "appearance_count",
+        "created_at",
+    )
+    list_filter = ("kind", "language", "published_precision")
+    list_select_related = ("publisher",)
+    search_fields = ("title", "url")
+    autocomplete_fields = ("publisher",)
+    readonly_fields = ("content_sha256", "added_by", "created_at", "updated_at")
+    fields = (
+        "title",
+        "url",
+        "publisher",
+        "kind",
+        "language",
+        ("published_on", "published_precision"),
+        "text",
+        "content_sha256",
+        "added_by",
+        ("created_at", "updated_at"),
+    )
+    inlines = (SourceAppearanceInline,)
+    # Django 6's default, adopted now: a URL typed without a scheme is taken as https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_appearance_count()
+
+    @admin.display(description=_("published"), ordering="published_on")
+    def published(self, source):
+        if source.published_on is None:
+            return "—"
+        if source.published_precision == "year":
+            return f"{source.published_on:%Y}"
+        if source.published_precision == "month":
+            return f"{source.published_on:%Y-%m}"
+        return source.published_on.isoformat()
+
+    @admin.display(description=_("quotes"), ordering="appearance_count")
+    def appearance_count(self, source):
+        return source.appearance_count
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)
+        if change and "text" in form.changed_data:
+            report = reanchor_appearances(source=obj)
+            level = messages.WARNING if report.lost or report.requoted else messages.INFO
+            self.message_user(request, _("Quotes re-anchored: %s.") % report, level)
+
+
+# --- Claims -------------------------------------------------------------------------------------
+
+
+class ClaimAppearanceInline(admin.StackedInline):
+    model = Appearance
+    form = AppearanceForm
+    extra = 0
+    autocomplete_fields = ("source", "speaker", "value_entities")
+    fields = (
+        ("source", "speaker", "attribution"),
+        "quote",
+        ("start", "end"),
+        ("said_on", "said_on_precision", "as_of", "as_of_precision"),
+        "value_entities",
+        ("value_number", "value_date", "value_date_precision", "value_boolean"),
+        "value_text",
+    )
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("source", "speaker")
+            .prefetch_related("value_entities")
+        )
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    fields = ("source", "stance", "note")
+    autocomplete_fields = ("source",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+
+class ConflictInline(admin.TabularInline):
+    model = Conflict
+    fk_name = "claim"
+    fields = ("kind", "detail", "state", "origin", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReviewEventInline(admin.TabularInline):
+    model = ReviewEvent
+    fields = ("created_at", "actor", "action", "old_value", "new_value", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("review history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "short_statement",
+        "status",
+        "verdict",
+        "subject",
+        "property",
+        "assignee",
+        "appearance_count",
+        "open_conflict_count",
+        "updated_at",
+    )
+    list_filter = ("status", "verdict", "value_type")
+    list_select_related = ("verdict", "subject", "assignee")
+    search_fields = ("statement", "property", "subject__name")
+    autocomplete_fields = ("subject", "assignee")
+    readonly_fields = ("version", "created_by", "created_at", "updated_at")
+    fields = (
+        "statement",
+        ("subject", "property", "value_type"),
+        ("status", "verdict", "assignee"),
+        ("version", "created_by", "created_at", "updated_at"),
+    )
+    inlines = (ClaimAppearanceInline, ConflictInline, EvidenceInline, ReviewEventInline)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_counts()
+
+    @admin.display(description=_("statement"), ordering="statement")
+    def short_statement(self, claim):
+        return str(claim)
+
+    @admin.display(description=_("versions"), ordering="appearance_count")
+    def appearance_count(self, claim):
+        return claim.appearance_count
+
+    @admin.display(description=_("open conflicts"), ordering="open_conflict_count")
+    def open_conflict_count(self, claim):
+        return claim.open_conflict_count
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, Appearance | Evidence) and instance.pk is None:
+                instance.added_by = request.user
+            instance.save()
+        for instance in formset.deleted_objects:
+            instance.delete()
+        formset.save_m2m()
+
+
+@admin.register(Appearance)
+class AppearanceAdmin(SimpleHistoryAdmin):
+    form = AppearanceForm
+    list_display = ("__str__", "claim", "source", "speaker", "attribution", "start", "end")
+    list_filter = ("attribution", "source__language")
+    list_select_related = ("claim", "source", "speaker")
+    search_fields = ("quote", "claim__statement", "speaker__name", "source__title")
+    autocomplete_fields = ("claim", "source", "speaker", "value_entities")
+    readonly_fields = ("prefix", "suffix", "added_by", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+# --- Conflicts, evidence, verdicts, history -----------------------------------------------------
+
+
+@admin.register(Conflict)
+class ConflictAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "claim", "kind", "state", "origin", "created_at", "resolved_at")
+    list_filter = ("state", "kind", "origin")
+    list_select_related = ("claim",)
+    search_fields = ("detail", "claim__statement")
+    autocomplete_fields = ("appearance_a", "appearance_b")
+    readonly_fields = (
+        "claim",
+        "origin",
+        "state",
+        "prevailing",
+        "resolution_note",
+        "flagged_by",
+        "resolved_by",
+        "resolved_at",
+        "created_at",
+    )
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("appearance_a", "appearance_b", "kind", "detail")
+        return ("appearance_a", "appearance_b", "kind", "detail", *self.readonly_fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("appearance_a", "appearance_b", *self.readonly_fields)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # Flagging by hand goes through the service, which also writes the review history.
+        flagged = flag_conflict(
+            appearance_a=obj.appearance_a,
+            appearance_b=obj.appearance_b,
+            kind=obj.kind,
+            detail=obj.detail,
+            by=request.user,
+        )
+        obj.pk = flagged.pk
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ("claim", "source", "stance", "added_by", "created_at")
+    list_filter = ("stance",)
+    list_select_related = ("claim", "source", "added_by")
+    search_fields = ("note", "claim__statement", "source__title")
+    autocomplete_fields = ("claim", "source")
+    readonly_fields = ("added_by",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Verdict)
+class VerdictAdmin(admin.ModelAdmin):
+    list_display = ("label", "slug", "rating_value", "worst_rating", "best_rating", "position")
+    search_fields = ("label", "slug")
+    prepopulated_fields = {"slug": ("label",)}
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "claim", "action", "old_value", "new_value", "actor")
+    list_filter = ("action",)
+    list_select_related = ("claim", "actor")
+    search_fields = ("note", "claim__statement")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

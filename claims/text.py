@@ -1,0 +1,31 @@
+"""Text helpers shared by models and services: name normalisation and ISO 639-1 codes."""
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def normalize_name(value: str) -> str:
+    """Fold a name for look-up: case and accents folded, punctuation and spaces collapsed.
+
+    "États-Unis", "Etats Unis" and "etats-unis" all become "etats unis", so an alias typed
+    without accents or with a hyphen where the article has a space still finds the entity.
+    """
+    decomposed = unicodedata.normalize("NFKD", value)
+    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", without_marks.casefold()).strip()
+
+
+# ISO 639-1 two-letter language codes (the 183 codes of the standard).
+ISO_639_1 = frozenset(
+    """
+    aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy
+    da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht
+    hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky
+    la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny
+    oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss
+    st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo
+    za zh zu
+    """.split()
+)
