@@ -2,6 +2,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -10,6 +13,7 @@ from .models import (
     Appearance,
     Claim,
     Conflict,
+    ConflictState,
     Entity,
     Evidence,
     ReviewEvent,
@@ -17,7 +21,18 @@ from .models import (
     ValueType,
     Verdict,
 )
-from .services import flag_conflict, reanchor_appearances
+from .services import (
+    current_value,
+    detect_conflicts,
+    detect_conflicts_for_appearances,
+    dismiss_conflict,
+    flag_conflict,
+    reanchor_appearances,
+    reopen_conflict,
+    resolve_conflict,
+)
+from .services.comparison import describe
+from .services.conflicts import stated_value
 from .text import normalize_name
 
 admin.site.site_header = _("Claim tracker administration")
@@ -194,6 +209,9 @@ class SourceAdmin(SimpleHistoryAdmin):
             report = reanchor_appearances(source=obj)
             level = messages.WARNING if report.lost or report.requoted else messages.INFO
             self.message_user(request, _("Quotes re-anchored: %s.") % report, level)
+        if change and {"published_on", "published_precision"} & set(form.changed_data):
+            # Versions without their own "as of" date hold as of their source's date.
+            detect_conflicts_for_appearances(obj.appearances.all(), by=request.user)
 
 
 # --- Claims -------------------------------------------------------------------------------------
@@ -212,6 +230,7 @@ class ClaimAppearanceInline(admin.StackedInline):
         "value_entities",
         ("value_number", "value_date", "value_date_precision", "value_boolean"),
         "value_text",
+        ("rank", "rank_reason"),
     )
     show_change_link = True
 
@@ -237,7 +256,7 @@ class EvidenceInline(admin.TabularInline):
 class ConflictInline(admin.TabularInline):
     model = Conflict
     fk_name = "claim"
-    fields = ("kind", "detail", "state", "origin", "created_at")
+    fields = ("kind", "timing", "detail", "state", "resolution", "origin", "created_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -282,14 +301,49 @@ class ClaimAdmin(SimpleHistoryAdmin):
     list_select_related = ("verdict", "subject", "assignee")
     search_fields = ("statement", "property", "subject__name")
     autocomplete_fields = ("subject", "assignee")
-    readonly_fields = ("version", "created_by", "created_at", "updated_at")
+    readonly_fields = (
+        "current_value",
+        "same_fact",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
     fields = (
         "statement",
         ("subject", "property", "value_type"),
+        ("tolerance", "compare_text"),
+        "current_value",
+        "same_fact",
         ("status", "verdict", "assignee"),
         ("version", "created_by", "created_at", "updated_at"),
     )
     inlines = (ClaimAppearanceInline, ConflictInline, EvidenceInline, ReviewEventInline)
+
+    @admin.display(description=_("current value"))
+    def current_value(self, claim):
+        value = current_value(claim)
+        labels = {
+            "preferred": _("from its preferred version"),
+            "agreed": _("all its versions agree"),
+            "disputed": _("its versions disagree"),
+            "none": _("no version states a value"),
+        }
+        if value.basis in ("disputed", "none"):
+            return labels[value.basis]
+        return f"{value.text} ({labels[value.basis]})"
+
+    @admin.display(description=_("possible duplicates"))
+    def same_fact(self, claim):
+        twins = Claim.objects.same_fact_as(claim).exclude(pk=claim.pk).order_by("pk")
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                '<a href="{}">{}</a>',
+                ((reverse("admin:claims_claim_change", args=[twin.pk]), twin) for twin in twins),
+            )
+            or "—"
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()
@@ -321,6 +375,11 @@ class ClaimAdmin(SimpleHistoryAdmin):
             instance.delete()
         formset.save_m2m()
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the versions and their entities are saved: compare them (same transaction).
+        detect_conflicts(form.instance, by=request.user)
+
 
 @admin.register(Appearance)
 class AppearanceAdmin(SimpleHistoryAdmin):
@@ -337,21 +396,94 @@ class AppearanceAdmin(SimpleHistoryAdmin):
             obj.added_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The version's claim, and the claim it was moved from, if it was.
+        claims = {form.instance.claim_id, form.initial.get("claim")} - {None}
+        detect_conflicts_for_appearances(claims, by=request.user)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        detect_conflicts_for_appearances([obj.claim_id], by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        claims = set(queryset.values_list("claim_id", flat=True))
+        super().delete_queryset(request, queryset)
+        detect_conflicts_for_appearances(claims, by=request.user)
+
 
 # --- Conflicts, evidence, verdicts, history -----------------------------------------------------
 
 
+class ConflictDecision(models.TextChoices):
+    PREVAILS_A = "prevails_a", _("Resolve: version A prevails")
+    PREVAILS_B = "prevails_b", _("Resolve: version B prevails")
+    BOTH_HOLD = "both_hold", _("Resolve: both hold at their dates")
+    DISMISS = "dismiss", _("Dismiss: not a real contradiction")
+    REOPEN = "reopen", _("Reopen")
+
+
+class ConflictForm(forms.ModelForm):
+    """The conflict's page is where a reviewer decides it: the decision and its note are
+    carried out by the lifecycle services when the form is saved."""
+
+    decision = forms.ChoiceField(
+        label=_("decision"), choices=[("", "—"), *ConflictDecision.choices], required=False
+    )
+    decision_note = forms.CharField(
+        label=_("note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "Required to resolve or dismiss: why this version prevails, why both hold, "
+            "or why this is not a real contradiction."
+        ),
+    )
+
+    class Meta:
+        model = Conflict
+        fields = ("appearance_a", "appearance_b", "kind", "detail")
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if not decision or self.instance.pk is None:
+            return cleaned
+        is_open = self.instance.state == ConflictState.OPEN
+        if decision == ConflictDecision.REOPEN and is_open:
+            self.add_error("decision", _("This conflict is already open."))
+        elif decision != ConflictDecision.REOPEN and not is_open:
+            self.add_error("decision", _("This conflict is closed; reopen it first."))
+        elif decision != ConflictDecision.REOPEN and not cleaned.get("decision_note", "").strip():
+            self.add_error("decision_note", _("A note is required to resolve or dismiss."))
+        return cleaned
+
+
 @admin.register(Conflict)
 class ConflictAdmin(SimpleHistoryAdmin):
-    list_display = ("__str__", "claim", "kind", "state", "origin", "created_at", "resolved_at")
-    list_filter = ("state", "kind", "origin")
+    form = ConflictForm
+    list_display = (
+        "__str__",
+        "claim",
+        "kind",
+        "timing",
+        "state",
+        "origin",
+        "created_at",
+        "resolved_at",
+    )
+    list_filter = ("state", "kind", "timing", "origin", "resolution")
     list_select_related = ("claim",)
     search_fields = ("detail", "claim__statement")
     autocomplete_fields = ("appearance_a", "appearance_b")
     readonly_fields = (
         "claim",
+        "version_a",
+        "version_b",
+        "timing",
         "origin",
         "state",
+        "resolution",
         "prevailing",
         "resolution_note",
         "flagged_by",
@@ -363,26 +495,76 @@ class ConflictAdmin(SimpleHistoryAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("appearance_a", "appearance_b", "kind", "detail")
-        return ("appearance_a", "appearance_b", "kind", "detail", *self.readonly_fields)
+        return (
+            "claim",
+            ("version_a", "version_b"),
+            "kind",
+            "timing",
+            "detail",
+            ("state", "resolution", "origin"),
+            "prevailing",
+            "resolution_note",
+            ("flagged_by", "resolved_by", "resolved_at", "created_at"),
+            "decision",
+            "decision_note",
+        )
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return ()
-        return ("appearance_a", "appearance_b", *self.readonly_fields)
+        return () if obj is None else self.readonly_fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("appearance_a__source", "appearance_b__source", "appearance_a__claim")
+            .prefetch_related("appearance_a__value_entities", "appearance_b__value_entities")
+        )
+
+    def _version(self, appearance):
+        value = stated_value(appearance, appearance.claim.value_type)
+        names = {entity.pk: entity.name for entity in appearance.value_entities.all()}
+        return format_html(
+            "<strong>{}</strong><br>“{}”<br>{}: {}",
+            appearance.source,
+            appearance.quote or "—",
+            _("value"),
+            "—" if value is None else describe(value, names),
+        )
+
+    @admin.display(description=_("version A"))
+    def version_a(self, conflict):
+        return self._version(conflict.appearance_a)
+
+    @admin.display(description=_("version B"))
+    def version_b(self, conflict):
+        return self._version(conflict.appearance_b)
 
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
+        if not change:
+            # Flagging by hand goes through the service, which also writes the review history.
+            flagged = flag_conflict(
+                appearance_a=obj.appearance_a,
+                appearance_b=obj.appearance_b,
+                kind=obj.kind,
+                detail=obj.detail,
+                by=request.user,
+            )
+            obj.pk = flagged.pk
             return
-        # Flagging by hand goes through the service, which also writes the review history.
-        flagged = flag_conflict(
-            appearance_a=obj.appearance_a,
-            appearance_b=obj.appearance_b,
-            kind=obj.kind,
-            detail=obj.detail,
-            by=request.user,
-        )
-        obj.pk = flagged.pk
+        super().save_model(request, obj, form, change)
+        decision = form.cleaned_data.get("decision")
+        note = form.cleaned_data.get("decision_note", "")
+        if decision in (ConflictDecision.PREVAILS_A, ConflictDecision.PREVAILS_B):
+            prevailing = (
+                obj.appearance_a if decision == ConflictDecision.PREVAILS_A else obj.appearance_b
+            )
+            resolve_conflict(conflict=obj, by=request.user, note=note, prevailing=prevailing)
+        elif decision == ConflictDecision.BOTH_HOLD:
+            resolve_conflict(conflict=obj, by=request.user, note=note, both_hold=True)
+        elif decision == ConflictDecision.DISMISS:
+            dismiss_conflict(conflict=obj, by=request.user, note=note)
+        elif decision == ConflictDecision.REOPEN:
+            reopen_conflict(conflict=obj, by=request.user, note=note)
 
 
 @admin.register(Evidence)

@@ -131,10 +131,25 @@ CASES = {
     "conflict_prevailing_is_a_resolved_version": lambda w: update(
         w["conflict"],
         state="resolved",
+        resolution="prevails",
         resolved_at=timezone.now(),
         resolution_note="later",
         prevailing=make_appearance(claim=w["claim"], source=w["source"]),
     ),
+    "conflict_timing_valid": lambda w: update(w["conflict"], timing="someday"),
+    "conflict_resolution_valid": lambda w: update(
+        w["conflict"],
+        state="resolved",
+        resolution="coin_toss",
+        resolved_at=timezone.now(),
+        resolution_note="heads",
+    ),
+    "conflict_resolved_has_resolution": lambda w: update(
+        w["conflict"], state="resolved", resolved_at=timezone.now(), resolution_note="why"
+    ),
+    "claim_tolerance_not_negative": lambda w: update(w["claim"], tolerance=-1),
+    "appearance_rank_valid": lambda w: update(w["first"], rank="best", rank_reason="why"),
+    "appearance_rank_has_reason": lambda w: update(w["first"], rank="preferred"),
     "evidence_stance_valid": lambda w: update(w["evidence"], stance="maybe"),
     "evidence_source_once_per_claim": lambda w: Evidence.objects.create(
         claim=w["claim"], source=w["source"], stance="refutes"

@@ -72,9 +72,9 @@ def test_demo_co_chair_claim_has_two_versions_and_a_conflict(demo):
         {"United States", "Niger", "Morocco"},
     ]
     conflict = Conflict.objects.get(claim=claim)
-    assert conflict.state == "open"
+    assert (conflict.state, conflict.origin, conflict.timing) == ("open", "auto", "undated")
     assert "Italy" in conflict.detail
-    assert claim.review_events.get().action == "conflict_flagged"
+    assert claim.review_events.get().action == "conflict_detected"
 
 
 def test_demo_users_log_in_with_the_printed_passwords(db, capsys):

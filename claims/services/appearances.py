@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from claims.models import Appearance, Claim, Entity, Source, ValueType
 
+from .conflicts import detect_conflicts
+
 
 @transaction.atomic
 def record_appearance(
@@ -18,7 +20,8 @@ def record_appearance(
     value_entities: Iterable[Entity] = (),
     **fields,
 ) -> Appearance:
-    """Record one version of ``claim`` in ``source``, validated as a whole.
+    """Record one version of ``claim`` in ``source``, validated as a whole, and compare it
+    with the other versions of its fact (``detect_conflicts``), in one transaction.
 
     ``fields`` are Appearance fields (quote, start, end, speaker, attribution, dates, values).
     Raises ValidationError naming each problem; nothing is written then.
@@ -37,4 +40,5 @@ def record_appearance(
     appearance.save()
     if value_entities:
         appearance.value_entities.set(value_entities)
+    detect_conflicts(claim, by=by)
     return appearance

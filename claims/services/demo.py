@@ -9,12 +9,11 @@ from django.db import transaction
 
 from claims.dates import PreciseDate
 from claims.demo import data
-from claims.models import Alias, Claim, Conflict, Entity, Evidence, Source, ValueType
+from claims.models import Alias, Claim, Entity, Evidence, Source, ValueType
 from claims.text import normalize_name
 
 from .anchoring import update_source_text
 from .appearances import record_appearance
-from .review import flag_conflict
 
 
 @dataclass
@@ -117,16 +116,6 @@ def load_demo() -> DemoResult:
                 **_value_fields(value_type, appearance_spec.get("value"), entities),
             )
             result.created["appearances"] += 1
-
-    for spec in data.FLAGGED_CONFLICTS:
-        claim = Claim.objects.get(statement=spec["claim"])
-        first, second = (claim.appearances.get(quote=quote) for quote in spec["quotes"])
-        pair = sorted((first.pk, second.pk))
-        if not Conflict.objects.filter(appearance_a=pair[0], appearance_b=pair[1]).exists():
-            flag_conflict(
-                appearance_a=first, appearance_b=second, kind=spec["kind"], detail=spec["detail"]
-            )
-            result.created["conflicts"] += 1
 
     for statement, source_key, stance, note in data.EVIDENCE:
         _, created = Evidence.objects.get_or_create(

@@ -1,0 +1,510 @@
+"""Claims, the verdict scale, appearances (the versions of a claim) and evidence."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Length
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from claims.dates import DatePrecision, clean_precise_date, precise_date_constraints
+from claims.text import normalize_name
+
+from .base import QUOTE_CONTEXT_LENGTH, Timestamped, choices_constraint, count_of
+from .entities import Entity
+from .sources import Source
+
+
+class Verdict(models.Model):
+    label = models.CharField(_("label"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    rating_value = models.SmallIntegerField(
+        _("ClaimReview rating value"),
+        null=True,
+        blank=True,
+        help_text=_("Position on the rating scale; empty for verdicts off the scale."),
+    )
+    best_rating = models.SmallIntegerField(_("best rating"), default=4)
+    worst_rating = models.SmallIntegerField(_("worst rating"), default=1)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in which verdicts are offered.")
+    )
+
+    class Meta:
+        verbose_name = _("verdict")
+        verbose_name_plural = _("verdicts")
+        ordering = ["position", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="verdict_slug_unique"),
+            models.UniqueConstraint(fields=["label"], name="verdict_label_unique"),
+            models.CheckConstraint(condition=~Q(label=""), name="verdict_label_not_blank"),
+            models.CheckConstraint(condition=~Q(slug=""), name="verdict_slug_not_blank"),
+            models.CheckConstraint(
+                condition=Q(worst_rating__lt=F("best_rating")), name="verdict_scale_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating_value__isnull=True)
+                | Q(rating_value__gte=F("worst_rating"), rating_value__lte=F("best_rating")),
+                name="verdict_rating_on_scale",
+                violation_error_message=_("The rating value must lie between worst and best."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class ValueType(models.TextChoices):
+    NONE = "none", _("none (unstructured)")
+    ENTITIES = "entities", _("set of entities")
+    NUMBER = "number", _("number")
+    DATE = "date", _("date")
+    TEXT = "text", _("text")
+    BOOLEAN = "boolean", _("yes / no")
+
+
+class ClaimStatus(models.TextChoices):
+    NEW = "new", _("new")
+    IN_REVIEW = "in_review", _("in review")
+    REVIEWED = "reviewed", _("reviewed")
+    ARCHIVED = "archived", _("archived")
+
+
+class ClaimQuerySet(models.QuerySet):
+    def same_fact_as(self, claim: "Claim") -> "ClaimQuerySet":
+        """Claims that state the same fact as ``claim`` (itself included): one subject, one
+        property (compared folded) and one value type. An unstructured claim is only itself."""
+        if claim.value_type == ValueType.NONE or claim.subject_id is None:
+            return self.filter(pk=claim.pk)
+        return self.filter(
+            Q(pk=claim.pk)
+            | Q(
+                subject_id=claim.subject_id,
+                property_key=normalize_name(claim.property),
+                value_type=claim.value_type,
+            )
+        )
+
+    def with_possible_duplicates(self) -> "ClaimQuerySet":
+        """Structured claims that share their fact with at least one other claim."""
+        twins = Claim.objects.filter(
+            subject_id=OuterRef("subject_id"),
+            property_key=OuterRef("property_key"),
+            value_type=OuterRef("value_type"),
+        ).exclude(pk=OuterRef("pk"))
+        return self.exclude(value_type=ValueType.NONE).filter(Exists(twins))
+
+    def with_counts(self) -> "ClaimQuerySet":
+        """Annotate ``appearance_count`` and ``open_conflict_count``."""
+        from .conflicts import Conflict
+
+        return self.annotate(
+            appearance_count=count_of(Appearance.objects.all(), "claim"),
+            open_conflict_count=count_of(Conflict.objects.open(), "claim"),
+        )
+
+
+class Claim(Timestamped):
+    statement = models.TextField(
+        _("statement"), help_text=_("The proposition under review, in a canonical wording.")
+    )
+    subject = models.ForeignKey(
+        Entity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims_about",
+        verbose_name=_("subject"),
+        help_text=_("For a structured claim: the entity the claim is about."),
+    )
+    property = models.CharField(
+        _("property"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a structured claim: what is said of the subject, e.g. “co-chairs”."),
+    )
+    property_key = models.CharField(
+        _("property key"),
+        max_length=200,
+        editable=False,
+        help_text=_(
+            "The property folded for comparison: claims on one subject with one key "
+            "state the same fact."
+        ),
+    )
+    value_type = models.CharField(
+        _("value type"), max_length=10, choices=ValueType.choices, default=ValueType.NONE
+    )
+    tolerance = models.DecimalField(
+        _("tolerance"),
+        max_digits=24,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("For numbers: values this close do not conflict. Empty: exact."),
+    )
+    compare_text = models.BooleanField(
+        _("compare text values"),
+        default=False,
+        help_text=_("For text values: flag versions whose texts differ. Off: people judge."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.NEW
+    )
+    verdict = models.ForeignKey(
+        Verdict,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("verdict"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+        verbose_name=_("assignee"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_("Incremented on every edit; guards against overwrites."),
+    )
+
+    objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(statement=""), name="claim_statement_not_blank"),
+            choices_constraint("claim", "value_type", ValueType),
+            choices_constraint("claim", "status", ClaimStatus),
+            models.CheckConstraint(
+                condition=~Q(status=ClaimStatus.REVIEWED) | Q(verdict__isnull=False),
+                name="claim_reviewed_has_verdict",
+                violation_error_message=_("A reviewed claim needs a verdict."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value_type=ValueType.NONE)
+                | (Q(subject__isnull=False) & ~Q(property="")),
+                name="claim_structured_has_subject_and_property",
+                violation_error_message=_("A structured claim needs a subject and a property."),
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+            models.CheckConstraint(
+                condition=Q(tolerance__isnull=True) | Q(tolerance__gte=0),
+                name="claim_tolerance_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["subject", "property_key"], name="claim_fact_idx")]
+
+    def __str__(self):
+        return self.statement[:80]
+
+    def save(self, *args, **kwargs):
+        self.property_key = normalize_name(self.property)
+        if (update_fields := kwargs.get("update_fields")) and "property" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "property_key"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.value_type != ValueType.NONE:
+            if self.subject_id is None:
+                errors["subject"] = _("A structured claim needs a subject.")
+            if not self.property.strip():
+                errors["property"] = _("A structured claim needs a property.")
+        if self.status == ClaimStatus.REVIEWED and self.verdict_id is None:
+            errors["verdict"] = _("A reviewed claim needs a verdict.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Rank(models.TextChoices):
+    PREFERRED = "preferred", _("preferred")
+    NORMAL = "normal", _("normal")
+    DEPRECATED = "deprecated", _("deprecated")
+
+
+class Attribution(models.TextChoices):
+    DIRECT_QUOTE = "direct_quote", _("direct quote")
+    PARAPHRASE = "paraphrase", _("paraphrase")
+    REPORTED = "reported", _("reported by a third party")
+
+
+# The scalar value fields of an appearance and the "empty" test for each; at most one is set.
+SCALAR_VALUE_EMPTY = {
+    "value_number": Q(value_number__isnull=True),
+    "value_date": Q(value_date__isnull=True),
+    "value_text": Q(value_text=""),
+    "value_boolean": Q(value_boolean__isnull=True),
+}
+VALUE_FIELD_OF_TYPE = {
+    ValueType.NUMBER: "value_number",
+    ValueType.DATE: "value_date",
+    ValueType.TEXT: "value_text",
+    ValueType.BOOLEAN: "value_boolean",
+}
+
+
+def _at_most_one_scalar_value() -> Q:
+    condition = Q()
+    for kept in SCALAR_VALUE_EMPTY:
+        others_empty = Q()
+        for field, empty in SCALAR_VALUE_EMPTY.items():
+            if field != kept:
+                others_empty &= empty
+        condition |= others_empty
+    return condition
+
+
+class Appearance(Timestamped):
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="appearances", verbose_name=_("claim")
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="appearances", verbose_name=_("source")
+    )
+    speaker = models.ForeignKey(
+        Entity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appearances_as_speaker",
+        verbose_name=_("speaker"),
+        help_text=_("Who made the claim here; may differ from the source's publisher."),
+    )
+    attribution = models.CharField(
+        _("attribution"),
+        max_length=20,
+        choices=Attribution.choices,
+        default=Attribution.DIRECT_QUOTE,
+    )
+    quote = models.TextField(_("quote"), blank=True)
+    start = models.PositiveIntegerField(
+        _("start offset"),
+        null=True,
+        blank=True,
+        help_text=_("Position of the quote's first character in the source text."),
+    )
+    end = models.PositiveIntegerField(
+        _("end offset"),
+        null=True,
+        blank=True,
+        help_text=_("Position just after the quote's last character in the source text."),
+    )
+    prefix = models.CharField(
+        _("text before the quote"), max_length=200, blank=True, help_text=_("Filled in for you.")
+    )
+    suffix = models.CharField(
+        _("text after the quote"), max_length=200, blank=True, help_text=_("Filled in for you.")
+    )
+    said_on = models.DateField(_("said on"), null=True, blank=True)
+    said_on_precision = models.CharField(
+        _("said-on precision"), max_length=5, choices=DatePrecision.choices, blank=True
+    )
+    as_of = models.DateField(
+        _("as of"),
+        null=True,
+        blank=True,
+        help_text=_("When the stated value held, if the source says so."),
+    )
+    as_of_precision = models.CharField(
+        _("as-of precision"), max_length=5, choices=DatePrecision.choices, blank=True
+    )
+    value_entities = models.ManyToManyField(
+        Entity,
+        blank=True,
+        related_name="appearances_as_value",
+        verbose_name=_("value: entities"),
+    )
+    value_number = models.DecimalField(
+        _("value: number"), max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    value_date = models.DateField(_("value: date"), null=True, blank=True)
+    value_date_precision = models.CharField(
+        _("value: date precision"), max_length=5, choices=DatePrecision.choices, blank=True
+    )
+    value_text = models.TextField(_("value: text"), blank=True)
+    value_boolean = models.BooleanField(_("value: yes / no"), null=True, blank=True)
+    rank = models.CharField(
+        _("rank"),
+        max_length=10,
+        choices=Rank.choices,
+        default=Rank.NORMAL,
+        help_text=_(
+            "As in Wikidata: the preferred version gives the claim its current value; "
+            "a deprecated one is kept but no longer counts."
+        ),
+    )
+    rank_reason = models.TextField(_("reason for the rank"), blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+
+    history = HistoricalRecords(m2m_fields=[value_entities])
+
+    class Meta:
+        verbose_name = _("appearance")
+        verbose_name_plural = _("appearances")
+        ordering = ["claim", "source", "start", "id"]
+        constraints = [
+            choices_constraint("appearance", "attribution", Attribution),
+            choices_constraint("appearance", "rank", Rank),
+            models.CheckConstraint(
+                condition=Q(rank=Rank.NORMAL) | ~Q(rank_reason=""),
+                name="appearance_rank_has_reason",
+                violation_error_message=_("A preferred or deprecated version needs a reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True, end__isnull=True)
+                | Q(start__isnull=False, end__isnull=False),
+                name="appearance_offsets_both_or_neither",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(start__lt=F("end")),
+                name="appearance_offsets_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end=F("start") + Length("quote")),
+                name="appearance_offsets_span_quote",
+                violation_error_message=_("The offsets must span exactly the quote."),
+            ),
+            models.CheckConstraint(
+                condition=_at_most_one_scalar_value(),
+                name="appearance_at_most_one_value",
+                violation_error_message=_("An appearance states one value, of one type."),
+            ),
+            *precise_date_constraints("appearance", "said_on"),
+            *precise_date_constraints("appearance", "as_of"),
+            *precise_date_constraints("appearance", "value_date"),
+        ]
+        indexes = [models.Index(fields=["source", "start"], name="appearance_source_start_idx")]
+
+    def __str__(self):
+        if not self.quote:
+            return f"#{self.pk}"
+        return self.quote if len(self.quote) <= 80 else f"{self.quote[:79]}…"
+
+    def clean(self):
+        errors = {}
+        for field in ("said_on", "as_of", "value_date"):
+            errors.update(clean_precise_date(self, field))
+        errors.update(self._offset_errors())
+        errors.update(self._value_type_errors())
+        if errors:
+            raise ValidationError(errors)
+        if self.start is not None and self.source_id is not None:
+            self.capture_context()
+
+    def capture_context(self) -> None:
+        """Keep the text around the quote, to find it again if the source text shifts."""
+        text = self.source.text
+        self.prefix = text[max(0, self.start - QUOTE_CONTEXT_LENGTH) : self.start]
+        self.suffix = text[self.end : self.end + QUOTE_CONTEXT_LENGTH]
+
+    def _offset_errors(self) -> dict:
+        if self.start is None and self.end is None:
+            return {}
+        if self.start is None or self.end is None:
+            return {"end": _("Give both offsets, or neither.")}
+        if self.start >= self.end:
+            return {"end": _("The end offset must come after the start offset.")}
+        if self.source_id is None:
+            return {}
+        text = self.source.text
+        if self.end > len(text):
+            return {
+                "end": _(
+                    "Offsets %(start)s–%(end)s fall outside the source text, which is "
+                    "%(length)s characters long."
+                )
+                % {"start": self.start, "end": self.end, "length": len(text)}
+            }
+        found = text[self.start : self.end]
+        if found != self.quote:
+            return {
+                "quote": _(
+                    "The quote does not match the source text at offsets %(start)s–%(end)s; "
+                    "the text there reads “%(found)s”."
+                )
+                % {"start": self.start, "end": self.end, "found": found}
+            }
+        return {}
+
+    def _value_type_errors(self) -> dict:
+        if self.claim_id is None:
+            return {}
+        expected = VALUE_FIELD_OF_TYPE.get(self.claim.value_type)
+        errors = {}
+        for field in SCALAR_VALUE_EMPTY:
+            value = getattr(self, field)
+            is_set = value not in (None, "")
+            if is_set and field != expected:
+                errors[field] = _("This claim's value type is “%(type)s”; leave this empty.") % {
+                    "type": self.claim.get_value_type_display()
+                }
+        return errors
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", _("supports")
+    REFUTES = "refutes", _("refutes")
+    CONTEXT = "context", _("gives context")
+
+
+class Evidence(Timestamped):
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("claim")
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="evidence_for", verbose_name=_("source")
+    )
+    stance = models.CharField(_("stance"), max_length=10, choices=Stance.choices)
+    note = models.TextField(_("note"), blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["claim", "created_at", "id"]
+        constraints = [
+            choices_constraint("evidence", "stance", Stance),
+            models.UniqueConstraint(
+                fields=["claim", "source"],
+                name="evidence_source_once_per_claim",
+                violation_error_message=_("This source is already evidence for this claim."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.get_stance_display()} {self.claim_id}"

@@ -1,0 +1,135 @@
+"""Entities (people, organisations, countries, groups) and their aliases."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from claims.text import normalize_name
+
+from .base import (
+    LANGUAGE_SHAPE,
+    Timestamped,
+    choices_constraint,
+    validate_language,
+    validate_wikidata_id,
+)
+
+
+class EntityKind(models.TextChoices):
+    PERSON = "person", _("person")
+    ORGANIZATION = "organization", _("organization")
+    COUNTRY = "country", _("country")
+    GROUP = "group", _("group")
+    OTHER = "other", _("other")
+
+
+class EntityQuerySet(models.QuerySet):
+    def named(self, name: str) -> "EntityQuerySet":
+        """Entities whose name or any alias matches ``name``, case, accents and punctuation
+        aside. One query; an empty name matches nothing."""
+        key = normalize_name(name)
+        if not key:
+            return self.none()
+        aliased = Alias.objects.filter(normalized=key).values("entity_id")
+        return self.filter(Q(normalized_name=key) | Q(pk__in=aliased))
+
+
+class Entity(Timestamped):
+    name = models.CharField(_("name"), max_length=300)
+    normalized_name = models.CharField(
+        _("normalised name"), max_length=300, editable=False, db_index=True
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EntityKind.choices)
+    description = models.TextField(_("description"), blank=True)
+    wikidata_id = models.CharField(
+        _("Wikidata id"),
+        max_length=20,
+        blank=True,
+        validators=[validate_wikidata_id],
+        help_text=_("The item's id on Wikidata, e.g. Q1028 for Morocco. Unique when given."),
+    )
+
+    objects = EntityQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("entity")
+        verbose_name_plural = _("entities")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="entity_name_not_blank"),
+            models.CheckConstraint(
+                condition=~Q(normalized_name=""), name="entity_normalized_name_not_blank"
+            ),
+            choices_constraint("entity", "kind", EntityKind),
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=~Q(wikidata_id=""),
+                name="entity_wikidata_id_unique",
+                violation_error_message=_("Another entity already has this Wikidata id."),
+            ),
+            models.CheckConstraint(
+                condition=Q(wikidata_id="") | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
+                name="entity_wikidata_id_format",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = normalize_name(self.name)
+        if (update_fields := kwargs.get("update_fields")) and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "normalized_name"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.name and not normalize_name(self.name):
+            raise ValidationError({"name": _("A name needs at least one letter or digit.")})
+
+
+class Alias(models.Model):
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("entity")
+    )
+    name = models.CharField(_("name"), max_length=300)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        blank=True,
+        validators=[validate_language],
+        help_text=_("ISO 639-1 code of the language this name is used in, if it matters."),
+    )
+    normalized = models.CharField(_("normalised form"), max_length=300, editable=False)
+
+    class Meta:
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["normalized"], name="alias_normalized_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(normalized=""), name="alias_normalized_not_blank"),
+            models.UniqueConstraint(
+                fields=["entity", "normalized"],
+                name="alias_unique_per_entity",
+                violation_error_message=_("This entity already has this alias."),
+            ),
+            models.CheckConstraint(
+                condition=Q(language="") | LANGUAGE_SHAPE, name="alias_language_format"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized = normalize_name(self.name)
+        if (update_fields := kwargs.get("update_fields")) and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "normalized"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.name and not normalize_name(self.name):
+            raise ValidationError({"name": _("An alias needs at least one letter or digit.")})

@@ -1,0 +1,87 @@
+"""The review history: an append-only log of every review step."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .base import choices_constraint
+from .claims import Claim
+from .conflicts import Conflict
+
+
+class ReviewAction(models.TextChoices):
+    STATUS = "status", _("status changed")
+    VERDICT = "verdict", _("verdict changed")
+    ASSIGNEE = "assignee", _("assignment changed")
+    CONFLICT_FLAGGED = "conflict_flagged", _("conflict flagged")
+    CONFLICT_DETECTED = "conflict_detected", _("conflict detected")
+    CONFLICT_CLOSED = "conflict_closed", _("conflict closed automatically")
+    CONFLICT_RESOLVED = "conflict_resolved", _("conflict resolved")
+    CONFLICT_DISMISSED = "conflict_dismissed", _("conflict dismissed")
+    CONFLICT_REOPENED = "conflict_reopened", _("conflict reopened")
+    NOTE = "note", _("note")
+
+
+class ReviewEventImmutable(Exception):
+    """Raised on any attempt to change or delete the review history."""
+
+
+class ReviewEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ReviewEventImmutable("Review events are append-only; they cannot be updated.")
+
+    def delete(self):
+        raise ReviewEventImmutable("Review events are append-only; they cannot be deleted.")
+
+
+class ReviewEvent(models.Model):
+    claim = models.ForeignKey(
+        # PROTECT: a claim with a review history cannot be deleted, only archived.
+        Claim,
+        on_delete=models.PROTECT,
+        related_name="review_events",
+        verbose_name=_("claim"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+        help_text=_("Empty when the tracker itself acted."),
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=30, choices=ReviewAction.choices)
+    old_value = models.CharField(_("from"), max_length=300, blank=True)
+    new_value = models.CharField(_("to"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    # No database constraint: the event must outlive the conflict it mentions, untouched.
+    conflict = models.ForeignKey(
+        Conflict,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("conflict"),
+    )
+
+    objects = ReviewEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review event")
+        verbose_name_plural = _("review events")
+        ordering = ["-created_at", "-id"]
+        constraints = [choices_constraint("reviewevent", "action", ReviewAction)]
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ReviewEventImmutable("Review events are append-only; they cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ReviewEventImmutable("Review events are append-only; they cannot be deleted.")

@@ -1,0 +1,122 @@
+"""Sources: the documents that make or report claims."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from claims.dates import DatePrecision, clean_precise_date, precise_date_constraints
+
+from .base import LANGUAGE_SHAPE, Timestamped, choices_constraint, count_of, validate_language
+from .entities import Entity
+
+
+class SourceKind(models.TextChoices):
+    ARTICLE = "article", _("news article")
+    REPORT = "report", _("official report")
+    PRESS_RELEASE = "press_release", _("press release")
+    TRANSCRIPT = "transcript", _("transcript")
+    SOCIAL_POST = "social_post", _("social media post")
+    OTHER = "other", _("other")
+
+
+def sha256_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class SourceQuerySet(models.QuerySet):
+    def with_appearance_count(self) -> "SourceQuerySet":
+        from .claims import Appearance
+
+        return self.annotate(appearance_count=count_of(Appearance.objects.all(), "source"))
+
+
+class Source(Timestamped):
+    title = models.CharField(_("title"), max_length=500)
+    url = models.URLField(_("URL"), max_length=2000, blank=True)
+    publisher = models.ForeignKey(
+        Entity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_sources",
+        verbose_name=_("publisher"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=SourceKind.choices, default=SourceKind.ARTICLE
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        validators=[validate_language],
+        help_text=_("ISO 639-1 code of the source's language, e.g. “fr”."),
+    )
+    published_on = models.DateField(
+        _("published on"),
+        null=True,
+        blank=True,
+        help_text=_("Stored as the first day of its period when the precision is month or year."),
+    )
+    published_precision = models.CharField(
+        _("publication date precision"), max_length=5, choices=DatePrecision.choices, blank=True
+    )
+    text = models.TextField(
+        _("text"), blank=True, help_text=_("The full text, stored exactly as given.")
+    )
+    content_sha256 = models.CharField(
+        _("content SHA-256"),
+        max_length=64,
+        editable=False,
+        help_text=_("Hash of the text; tells whether a re-imported text changed."),
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+
+    objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="source_title_not_blank"),
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~Q(url=""),
+                name="source_url_unique",
+                violation_error_message=_("Another source already has this URL."),
+            ),
+            choices_constraint("source", "kind", SourceKind),
+            models.CheckConstraint(condition=LANGUAGE_SHAPE, name="source_language_format"),
+            models.CheckConstraint(
+                condition=Q(content_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="source_content_sha256_format",
+            ),
+            *precise_date_constraints("source", "published_on"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # The hash is derived from the text on every save, so the two never drift apart.
+        self.content_sha256 = sha256_of(self.text)
+        if (update_fields := kwargs.get("update_fields")) and "text" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "content_sha256"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = clean_precise_date(self, "published_on")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,185 @@
+"""Comparing two versions of a fact: pure functions, no database.
+
+A version is a value as one source states it, with the time it holds (``as_of``). Each value
+type has its own notion of disagreement; the result names what differs, in plain words, so
+that an editor reads *why* two versions conflict.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from claims.dates import PreciseDate
+from claims.models import ConflictKind, ConflictTiming, ValueType
+from claims.text import normalize_name
+
+
+@dataclass(frozen=True)
+class Version:
+    id: int
+    # How the detail names this version: its source's title, usually.
+    label: str
+    # frozenset of entity ids | Decimal | PreciseDate | str | bool | None (states no value)
+    value: object
+    as_of: PreciseDate | None = None
+    # Entity id → name, to name the members of a set.
+    names: dict[int, str] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Difference:
+    kind: str
+    detail: str
+    timing: str
+    # For sets: the members each version lists and the other does not (entity ids).
+    only_in_a: frozenset = frozenset()
+    only_in_b: frozenset = frozenset()
+
+
+def describe(value: object, names: dict[int, str] | None = None) -> str:
+    """A value as a reader would write it."""
+    if isinstance(value, frozenset):
+        return "{" + ", ".join(sorted((names or {}).get(i, f"#{i}") for i in value)) + "}"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def _quoted(version: Version) -> str:
+    return f"«{version.label}»"
+
+
+def compare_entity_sets(a: Version, b: Version) -> tuple[str, frozenset, frozenset] | None:
+    """Members compare by entity, so two spellings of one entity never differ."""
+    only_a, only_b = a.value - b.value, b.value - a.value
+    if not only_a and not only_b:
+        return None
+    names = {**a.names, **b.names}
+    lines = [
+        _("%(member)s: listed by %(by)s, not by %(not_by)s.")
+        % {"member": names.get(member, f"#{member}"), "by": _quoted(b), "not_by": _quoted(a)}
+        for member in sorted(only_b, key=lambda member: names.get(member, ""))
+    ] + [
+        _("%(member)s: listed by %(by)s, not by %(not_by)s.")
+        % {"member": names.get(member, f"#{member}"), "by": _quoted(a), "not_by": _quoted(b)}
+        for member in sorted(only_a, key=lambda member: names.get(member, ""))
+    ]
+    if not only_a:
+        lines.append(
+            _("The list of %(a)s is contained in that of %(b)s.")
+            % {"a": _quoted(a), "b": _quoted(b)}
+        )
+    elif not only_b:
+        lines.append(
+            _("The list of %(b)s is contained in that of %(a)s.")
+            % {"a": _quoted(a), "b": _quoted(b)}
+        )
+    return " ".join(lines), frozenset(only_a), frozenset(only_b)
+
+
+def numbers_differ(a: Decimal, b: Decimal, tolerance: Decimal | None = None) -> bool:
+    return abs(a - b) > (tolerance or 0)
+
+
+def dates_differ(a: PreciseDate, b: PreciseDate) -> bool:
+    """Two dates conflict only when their periods cannot overlap: "2021" agrees with
+    "2021-05", and conflicts with "2022-05"."""
+    return not a.overlaps(b)
+
+
+def texts_differ(a: str, b: str) -> bool:
+    return normalize_name(a) != normalize_name(b)
+
+
+KIND_OF_TYPE = {
+    ValueType.ENTITIES: ConflictKind.ENTITY_SET,
+    ValueType.NUMBER: ConflictKind.NUMBER,
+    ValueType.DATE: ConflictKind.DATE,
+    ValueType.TEXT: ConflictKind.TEXT,
+    ValueType.BOOLEAN: ConflictKind.BOOLEAN,
+}
+
+
+def timing_of(a: Version, b: Version) -> tuple[str, str]:
+    """Whether two versions speak of the same time, and a sentence saying so."""
+    if a.as_of is None or b.as_of is None:
+        dated = b if a.as_of is None else a
+        undated = a if a.as_of is None else b
+        if dated.as_of is None:
+            return ConflictTiming.UNDATED, _("Neither version is dated.")
+        return ConflictTiming.UNDATED, _(
+            "One version is undated: %(undated)s gives no date; %(dated)s holds as of %(date)s."
+        ) % {"undated": _quoted(undated), "dated": _quoted(dated), "date": dated.as_of}
+    if a.as_of.overlaps(b.as_of):
+        return ConflictTiming.SAME_TIME, ""
+    return ConflictTiming.CHANGE_OVER_TIME, _(
+        "May be a change over time: %(a)s holds as of %(a_date)s, %(b)s as of %(b_date)s."
+    ) % {"a": _quoted(a), "a_date": a.as_of, "b": _quoted(b), "b_date": b.as_of}
+
+
+def compare(
+    a: Version,
+    b: Version,
+    *,
+    value_type: str,
+    tolerance: Decimal | None = None,
+    compare_text: bool = False,
+) -> Difference | None:
+    """What differs between two versions of one fact, or None when they agree.
+
+    A version with no value says nothing and never conflicts. Free text conflicts only when the
+    claim opts in (``compare_text``): otherwise it is for people to judge."""
+    if a.value is None or b.value is None:
+        return None
+    only_a = only_b = frozenset()
+    if value_type == ValueType.ENTITIES:
+        found = compare_entity_sets(a, b)
+        if found is None:
+            return None
+        detail, only_a, only_b = found
+    else:
+        if value_type == ValueType.NUMBER:
+            differ = numbers_differ(a.value, b.value, tolerance)
+        elif value_type == ValueType.DATE:
+            differ = dates_differ(a.value, b.value)
+        elif value_type == ValueType.TEXT:
+            differ = compare_text and texts_differ(a.value, b.value)
+        elif value_type == ValueType.BOOLEAN:
+            differ = a.value != b.value
+        else:
+            differ = False
+        if not differ:
+            return None
+        detail = _("%(a)s says %(a_value)s; %(b)s says %(b_value)s.") % {
+            "a": _quoted(a),
+            "a_value": describe(a.value),
+            "b": _quoted(b),
+            "b_value": describe(b.value),
+        }
+    timing, when = timing_of(a, b)
+    return Difference(
+        kind=KIND_OF_TYPE[value_type],
+        detail=f"{detail}\n{when}" if when else detail,
+        timing=timing,
+        only_in_a=only_a,
+        only_in_b=only_b,
+    )
+
+
+def agreed_value(versions: list[Version], **options) -> object | None:
+    """The value all ``versions`` agree on (the most precise, for dates), or None if they
+    do not all agree. Versions with no value are left out."""
+    stated = [version for version in versions if version.value is not None]
+    if not stated:
+        return None
+    for index, a in enumerate(stated):
+        for b in stated[index + 1 :]:
+            if compare(a, b, **options) is not None:
+                return None
+    values = [version.value for version in stated]
+    if isinstance(values[0], PreciseDate):
+        return min(values, key=lambda date: date.interval()[1] - date.interval()[0])
+    return values[0]

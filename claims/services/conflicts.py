@@ -1,0 +1,444 @@
+"""The contradiction engine: finds the versions of a fact that disagree, keeps their conflicts
+in step with the values, and carries each conflict through its lifecycle."""
+
+import hashlib
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from claims.dates import precise_date_of
+from claims.models import (
+    Appearance,
+    Claim,
+    Conflict,
+    ConflictOrigin,
+    ConflictResolution,
+    ConflictState,
+    Rank,
+    ReviewAction,
+    ReviewEvent,
+    ValueType,
+)
+
+from .comparison import Difference, Version, agreed_value, compare, describe
+from .review import record_event
+
+LABEL_LENGTH = 50
+
+
+@dataclass
+class DetectionResult:
+    """What one run of the engine did. ``claim_ids`` is the fact group it scanned."""
+
+    claim_ids: set[int] = field(default_factory=set)
+    opened: int = 0
+    updated: int = 0
+    closed: int = 0
+    reopened: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: "DetectionResult") -> "DetectionResult":
+        self.claim_ids |= other.claim_ids
+        for name in ("opened", "updated", "closed", "reopened", "unchanged"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+
+def stated_value(appearance: Appearance, value_type: str) -> object | None:
+    """The value ``appearance`` states, typed by ``value_type``; None when it states none.
+    Reads ``value_entities``: prefetch it."""
+    if value_type == ValueType.ENTITIES:
+        return frozenset(entity.pk for entity in appearance.value_entities.all()) or None
+    if value_type == ValueType.NUMBER:
+        return appearance.value_number
+    if value_type == ValueType.DATE:
+        return precise_date_of(appearance, "value_date")
+    if value_type == ValueType.TEXT:
+        return appearance.value_text or None
+    if value_type == ValueType.BOOLEAN:
+        return appearance.value_boolean
+    return None
+
+
+def versions_of(appearances: list[Appearance], value_type: str) -> dict[int, Version]:
+    """Versions keyed by appearance id; ``appearances`` come with their source and entities.
+
+    A version is labelled by its source's title, and by its id too when another version comes
+    from the same source. It holds as of its own ``as_of`` date, else its source's date."""
+    per_source: dict[int, int] = {}
+    for appearance in appearances:
+        per_source[appearance.source_id] = per_source.get(appearance.source_id, 0) + 1
+    versions = {}
+    for appearance in appearances:
+        title = appearance.source.title
+        label = title if len(title) <= LABEL_LENGTH else f"{title[: LABEL_LENGTH - 1]}…"
+        if per_source[appearance.source_id] > 1:
+            label = f"{label} #{appearance.pk}"
+        versions[appearance.pk] = Version(
+            id=appearance.pk,
+            label=label,
+            value=stated_value(appearance, value_type),
+            as_of=precise_date_of(appearance, "as_of")
+            or precise_date_of(appearance.source, "published_on"),
+            names={entity.pk: entity.name for entity in appearance.value_entities.all()},
+        )
+    return versions
+
+
+def fingerprint(a: Version, b: Version, claim: Claim) -> str:
+    """Changes whenever what was compared changes: a value, a date, the claim's options."""
+
+    def canonical(version: Version) -> str:
+        value = version.value
+        if isinstance(value, frozenset):
+            value = sorted(value)
+        return f"{version.id}={value!r}@{version.as_of}"
+
+    text = "|".join(
+        [
+            canonical(a),
+            canonical(b),
+            claim.value_type,
+            str(claim.tolerance),
+            str(claim.compare_text),
+        ]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _apply_difference(conflict: Conflict, difference: Difference, print_: str) -> None:
+    conflict.kind = difference.kind
+    conflict.detail = difference.detail
+    conflict.timing = difference.timing
+    conflict.fingerprint = print_
+
+
+def _open(conflict: Conflict) -> None:
+    conflict.state = ConflictState.OPEN
+    conflict.resolution = ""
+    conflict.resolution_note = ""
+    conflict.prevailing = None
+    conflict.resolved_by = None
+    conflict.resolved_at = None
+
+
+CONFLICT_FIELDS = [
+    "kind",
+    "detail",
+    "timing",
+    "fingerprint",
+    "state",
+    "resolution",
+    "resolution_note",
+    "prevailing",
+    "resolved_by",
+    "resolved_at",
+    "updated_at",
+]
+
+
+@transaction.atomic
+def detect_conflicts(claim: Claim, *, by=None) -> DetectionResult:
+    """Compare every pair of versions of the fact ``claim`` states — its own appearances and
+    those of claims on the same subject and property — and bring the conflicts in step.
+
+    New disagreements open a conflict; an open one whose versions came to agree is closed with
+    a note; a closed one whose versions changed is reopened; a conflict flagged by hand is left
+    to people. Idempotent. A fixed number of queries whatever the number of pairs: lock and
+    read the group, its appearances, their entities, its conflicts; then at most one bulk
+    write (and its history) per kind of change.
+    """
+    result = DetectionResult()
+    # Lock the fact group's claims, in id order: two runs on one group (two editors adding
+    # versions at once) would otherwise both create the same new conflict.
+    group = {
+        member.pk: member
+        for member in Claim.objects.same_fact_as(claim).order_by("pk").select_for_update()
+    }
+    result.claim_ids = set(group)
+    appearances = list(
+        Appearance.objects.filter(claim__in=group)
+        .select_related("source")
+        .prefetch_related("value_entities")
+        .order_by("pk")
+    )
+    versions = versions_of(appearances, claim.value_type)
+    claim_of = {appearance.pk: group[appearance.claim_id] for appearance in appearances}
+    existing = {
+        (conflict.appearance_a_id, conflict.appearance_b_id): conflict
+        for conflict in Conflict.objects.involving(list(group))
+    }
+
+    now = timezone.now()
+    to_create: list[Conflict] = []
+    to_update: list[Conflict] = []
+    events: list[tuple[Conflict, str, str]] = []
+    appearances_to_rerank: list[Appearance] = []
+    by_id = {appearance.pk: appearance for appearance in appearances}
+
+    for a_id, b_id in combinations(sorted(versions), 2):
+        a, b = versions[a_id], versions[b_id]
+        difference = compare(
+            a,
+            b,
+            value_type=claim.value_type,
+            tolerance=claim.tolerance,
+            compare_text=claim.compare_text,
+        )
+        conflict = existing.pop((a_id, b_id), None)
+        if difference is None:
+            if conflict is not None:
+                existing[(a_id, b_id)] = conflict  # handled below, with the pairs that agree
+            continue
+        print_ = fingerprint(a, b, claim)
+        if conflict is None:
+            conflict = Conflict(
+                claim=claim_of[a_id],
+                appearance_a_id=a_id,
+                appearance_b_id=b_id,
+                origin=ConflictOrigin.AUTO,
+            )
+            _apply_difference(conflict, difference, print_)
+            to_create.append(conflict)
+            result.opened += 1
+        elif conflict.origin == ConflictOrigin.MANUAL or conflict.fingerprint == print_:
+            result.unchanged += 1
+        elif conflict.state == ConflictState.OPEN:
+            _apply_difference(conflict, difference, print_)
+            conflict.updated_at = now
+            to_update.append(conflict)
+            result.updated += 1
+        else:
+            if conflict.resolution == ConflictResolution.PREVAILS:
+                appearances_to_rerank += [by_id[a_id], by_id[b_id]]
+            _open(conflict)
+            _apply_difference(conflict, difference, print_)
+            conflict.updated_at = now
+            to_update.append(conflict)
+            events.append(
+                (
+                    conflict,
+                    ReviewAction.CONFLICT_REOPENED,
+                    _("Reopened automatically: the versions changed since it was closed."),
+                )
+            )
+            result.reopened += 1
+
+    # What is left no longer differs: the versions agree, or are no longer of the same fact.
+    for (a_id, b_id), conflict in existing.items():
+        if conflict.origin == ConflictOrigin.MANUAL or conflict.state != ConflictState.OPEN:
+            result.unchanged += 1
+            continue
+        both_here = a_id in versions and b_id in versions
+        conflict.state = ConflictState.RESOLVED
+        conflict.resolution = ConflictResolution.NOW_AGREE
+        conflict.resolution_note = (
+            _("Closed automatically: the two versions now agree.")
+            if both_here
+            else _("Closed automatically: the two versions no longer state the same fact.")
+        )
+        conflict.resolved_at = conflict.updated_at = now
+        if both_here:
+            conflict.fingerprint = fingerprint(versions[a_id], versions[b_id], claim)
+        to_update.append(conflict)
+        events.append((conflict, ReviewAction.CONFLICT_CLOSED, conflict.resolution_note))
+        result.closed += 1
+
+    if to_create:
+        bulk_create_with_history(to_create, Conflict, default_user=by)
+        events += [
+            (conflict, ReviewAction.CONFLICT_DETECTED, conflict.detail) for conflict in to_create
+        ]
+    if to_update:
+        bulk_update_with_history(to_update, Conflict, CONFLICT_FIELDS, default_user=by)
+    if appearances_to_rerank:
+        for appearance in appearances_to_rerank:
+            appearance.rank, appearance.rank_reason = Rank.NORMAL, ""
+        bulk_update_with_history(
+            appearances_to_rerank, Appearance, ["rank", "rank_reason"], default_user=by
+        )
+    if events:
+        ReviewEvent.objects.bulk_create(
+            ReviewEvent(
+                claim_id=conflict.claim_id,
+                actor=None,
+                action=action,
+                new_value=conflict.get_state_display(),
+                note=note,
+                conflict_id=conflict.pk,
+            )
+            for conflict, action, note in events
+        )
+    return result
+
+
+def detect_conflicts_for_appearances(appearances, *, by=None) -> DetectionResult:
+    """Run the engine once per fact group touched by ``appearances`` (claims as ids too)."""
+    result = DetectionResult()
+    claim_ids = {getattr(item, "claim_id", item) for item in appearances}
+    for claim in Claim.objects.filter(pk__in=claim_ids).order_by("pk"):
+        if claim.pk not in result.claim_ids:
+            result += detect_conflicts(claim, by=by)
+    return result
+
+
+# --- Lifecycle ----------------------------------------------------------------------------------
+
+
+def _locked_conflict(conflict: Conflict) -> Conflict:
+    # Two reviewers acting on one conflict at once: the second sees the first one's outcome.
+    return (
+        Conflict.objects.select_for_update()
+        .select_related("appearance_a", "appearance_b", "claim")
+        .get(pk=conflict.pk)
+    )
+
+
+@transaction.atomic
+def resolve_conflict(
+    *,
+    conflict: Conflict,
+    by,
+    note: str,
+    prevailing: Appearance | None = None,
+    both_hold: bool = False,
+) -> Conflict:
+    """Resolve an open conflict: one version prevails (it becomes preferred and the other
+    deprecated), or both hold at their dates (a change over time). A note is required."""
+    conflict = _locked_conflict(conflict)
+    if conflict.state != ConflictState.OPEN:
+        raise ValidationError(_("Only an open conflict can be resolved; reopen it first."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say why this version prevails, or why both hold.")})
+    if (prevailing is None) == (not both_hold):
+        raise ValidationError(
+            _("Choose the version that prevails, or that both hold at their dates.")
+        )
+    pair = (conflict.appearance_a, conflict.appearance_b)
+    if prevailing is not None and prevailing.pk not in (pair[0].pk, pair[1].pk):
+        raise ValidationError(
+            {"prevailing": _("The prevailing version must be one of the two versions.")}
+        )
+    conflict.state = ConflictState.RESOLVED
+    conflict.resolution = ConflictResolution.BOTH_HOLD if both_hold else ConflictResolution.PREVAILS
+    conflict.prevailing = prevailing
+    conflict.resolution_note = note.strip()
+    conflict.resolved_by = by
+    conflict.resolved_at = timezone.now()
+    conflict._history_user = by
+    conflict.save()
+    if prevailing is not None:
+        reason = _("Conflict #%(id)s resolved: %(note)s") % {
+            "id": conflict.pk,
+            "note": conflict.resolution_note,
+        }
+        for appearance in pair:
+            appearance.rank = Rank.PREFERRED if appearance.pk == prevailing.pk else Rank.DEPRECATED
+            appearance.rank_reason = reason
+            appearance._history_user = by
+            appearance.save(update_fields=["rank", "rank_reason", "updated_at"])
+    record_event(
+        claim=conflict.claim,
+        actor=by,
+        action=ReviewAction.CONFLICT_RESOLVED,
+        old_value=ConflictState.OPEN.label,
+        new_value=conflict.get_resolution_display(),
+        note=conflict.resolution_note,
+        conflict=conflict,
+    )
+    return conflict
+
+
+@transaction.atomic
+def dismiss_conflict(*, conflict: Conflict, by, note: str) -> Conflict:
+    """Dismiss an open conflict as not a real contradiction; the reason is required."""
+    conflict = _locked_conflict(conflict)
+    if conflict.state != ConflictState.OPEN:
+        raise ValidationError(_("Only an open conflict can be dismissed; reopen it first."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say why this is not a real contradiction.")})
+    conflict.state = ConflictState.DISMISSED
+    conflict.resolution_note = note.strip()
+    conflict.resolved_by = by
+    conflict.resolved_at = timezone.now()
+    conflict._history_user = by
+    conflict.save()
+    record_event(
+        claim=conflict.claim,
+        actor=by,
+        action=ReviewAction.CONFLICT_DISMISSED,
+        old_value=ConflictState.OPEN.label,
+        new_value=ConflictState.DISMISSED.label,
+        note=conflict.resolution_note,
+        conflict=conflict,
+    )
+    return conflict
+
+
+@transaction.atomic
+def reopen_conflict(*, conflict: Conflict, by, note: str = "") -> Conflict:
+    """Reopen a resolved or dismissed conflict; versions it had ranked are ranked normal again."""
+    conflict = _locked_conflict(conflict)
+    if conflict.state == ConflictState.OPEN:
+        raise ValidationError(_("This conflict is already open."))
+    old_state = conflict.get_state_display()
+    if conflict.resolution == ConflictResolution.PREVAILS:
+        for appearance in (conflict.appearance_a, conflict.appearance_b):
+            appearance.rank, appearance.rank_reason = Rank.NORMAL, ""
+            appearance._history_user = by
+            appearance.save(update_fields=["rank", "rank_reason", "updated_at"])
+    _open(conflict)
+    conflict._history_user = by
+    conflict.save()
+    record_event(
+        claim=conflict.claim,
+        actor=by,
+        action=ReviewAction.CONFLICT_REOPENED,
+        old_value=old_state,
+        new_value=ConflictState.OPEN.label,
+        note=note.strip(),
+        conflict=conflict,
+    )
+    return conflict
+
+
+# --- The claim's current value ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CurrentValue:
+    # "preferred", "agreed", "disputed" or "none"
+    basis: str
+    value: object = None
+    text: str = ""
+
+
+def current_value(claim: Claim) -> CurrentValue:
+    """The value of the claim's preferred version; with none preferred, the value all its
+    normal versions agree on; else "disputed". Deprecated versions do not count. Two queries
+    (versions with their sources, their entities)."""
+    if claim.value_type == ValueType.NONE:
+        return CurrentValue("none")
+    appearances = list(
+        claim.appearances.exclude(rank=Rank.DEPRECATED)
+        .select_related("source")
+        .prefetch_related("value_entities")
+    )
+    versions = versions_of(appearances, claim.value_type)
+    preferred = [versions[a.pk] for a in appearances if a.rank == Rank.PREFERRED]
+    candidates = preferred or list(versions.values())
+    if not any(version.value is not None for version in candidates):
+        return CurrentValue("none")
+    # Agreement ignores the time a value held and compares texts whatever the claim's option.
+    value = agreed_value(
+        candidates, value_type=claim.value_type, tolerance=claim.tolerance, compare_text=True
+    )
+    if value is None:
+        return CurrentValue("disputed", text=_("disputed"))
+    names = {k: v for version in candidates for k, v in version.names.items()}
+    return CurrentValue("preferred" if preferred else "agreed", value, describe(value, names))
