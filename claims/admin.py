@@ -100,6 +100,19 @@ class EntityAdmin(SimpleHistoryAdmin):
     def alias_names(self, entity):
         return ", ".join(alias.name for alias in entity.aliases.all())
 
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, self.model.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        # An entity deleted from a set changes the versions that listed it: compare them again.
+        claims = set(
+            Appearance.objects.filter(value_entities__in=queryset).values_list(
+                "claim_id", flat=True
+            )
+        )
+        super().delete_queryset(request, queryset)
+        detect_conflicts_for_appearances(claims, by=request.user)
+
     def get_search_results(self, request, queryset, search_term):
         """Also match any alias, case and accents aside, so “etats-unis” finds the United
         States (in the change list and in every autocomplete that picks an entity)."""

@@ -1,0 +1,366 @@
+"""The contradiction engine on the database: detection, its paths, lifecycle and cost."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from claims.models import Appearance, Claim, Conflict, ReviewEvent
+from claims.services import (
+    current_value,
+    detect_conflicts,
+    dismiss_conflict,
+    flag_conflict,
+    record_appearance,
+    reopen_conflict,
+    resolve_conflict,
+)
+from tests.factories import make_claim, make_entity, make_source, make_user
+
+
+@pytest.fixture
+def countries(db):
+    return {name: make_entity(name=name) for name in ("United States", "Niger", "Morocco", "Italy")}
+
+
+@pytest.fixture
+def co_chairs(countries):
+    return make_claim(
+        value_type="entities", subject=make_entity(name="AFG", kind="group"), property="co-chairs"
+    )
+
+
+def version(claim, *members, source=None, **fields):
+    return record_appearance(
+        claim=claim,
+        source=source or make_source(),
+        value_entities=members,
+        **fields,
+    )
+
+
+@pytest.fixture
+def disagreement(co_chairs, countries):
+    us, niger, morocco, italy = countries.values()
+    first = version(co_chairs, us, niger, morocco)
+    second = version(co_chairs, us, niger, italy, morocco)
+    return Conflict.objects.get(), first, second
+
+
+def test_demo_co_chair_pair_gives_exactly_one_open_conflict_naming_italy(demo):
+    claim = Claim.objects.get(subject__name="Africa Focus Group", property="co-chairs")
+    conflict = Conflict.objects.involving(claim).get()
+    assert conflict.state == "open" and conflict.origin == "auto"
+    assert "Italy: listed by «Le Maroc et la Coalition" in conflict.detail
+    assert conflict.timing == "undated"
+    assert "One version is undated" in conflict.detail
+
+
+def test_demo_marrakech_ministerial_agrees_at_different_precisions(demo):
+    claim = Claim.objects.get(property="held in")
+    precisions = sorted(claim.appearances.values_list("value_date_precision", flat=True))
+    assert precisions == ["month", "year"]
+    assert not Conflict.objects.involving(claim).exists()
+    assert current_value(claim).text == "2022-05"
+
+
+def test_a_conflict_is_found_without_anyone_flagging_it(disagreement):
+    conflict, first, second = disagreement
+    assert (conflict.appearance_a, conflict.appearance_b) == (first, second)
+    assert conflict.kind == "entity_set"
+    event = ReviewEvent.objects.get()
+    assert (event.action, event.actor) == ("conflict_detected", None)
+    assert event.conflict_id == conflict.pk
+
+
+def test_members_found_by_different_aliases_are_the_same_entity(co_chairs, countries):
+    from claims.models import Alias, Entity
+
+    Alias.objects.create(entity=countries["United States"], name="États-Unis")
+    version(co_chairs, Entity.objects.named("Etats-Unis").get(), countries["Niger"])
+    version(co_chairs, Entity.objects.named("united states").get(), countries["Niger"])
+    assert not Conflict.objects.exists()
+
+
+def test_claims_on_the_same_subject_and_property_are_compared_and_listed_as_duplicates(
+    co_chairs, countries
+):
+    twin = make_claim(
+        statement="Italy co-chairs it too.",
+        value_type="entities",
+        subject=co_chairs.subject,
+        property="  Co-Chairs ",
+    )
+    other = make_claim(value_type="entities", subject=co_chairs.subject, property="members")
+    first = version(co_chairs, countries["Niger"])
+    second = version(twin, countries["Italy"])
+    version(other, countries["Morocco"])
+    conflict = Conflict.objects.get()
+    assert {conflict.appearance_a, conflict.appearance_b} == {first, second}
+    assert set(Claim.objects.same_fact_as(co_chairs)) == {co_chairs, twin}
+    assert set(Claim.objects.with_possible_duplicates()) == {co_chairs, twin}
+    assert Conflict.objects.involving(twin).get() == conflict
+
+
+def test_detection_is_idempotent(disagreement):
+    conflict, first, _ = disagreement
+    before = (Conflict.objects.count(), ReviewEvent.objects.count(), conflict.history.count())
+    result = detect_conflicts(first.claim)
+    assert (result.opened, result.closed, result.reopened, result.updated) == (0, 0, 0, 0)
+    assert result.unchanged == 1
+    assert before == (
+        Conflict.objects.count(),
+        ReviewEvent.objects.count(),
+        conflict.history.count(),
+    )
+
+
+def test_a_conflict_whose_versions_come_to_agree_is_closed_with_a_note(disagreement, countries):
+    conflict, first, _ = disagreement
+    first.value_entities.add(countries["Italy"])
+    result = detect_conflicts(first.claim)
+    conflict.refresh_from_db()
+    assert result.closed == 1
+    assert (conflict.state, conflict.resolution) == ("resolved", "now_agree")
+    assert conflict.resolution_note == "Closed automatically: the two versions now agree."
+    assert ReviewEvent.objects.filter(action="conflict_closed", conflict_id=conflict.pk).exists()
+
+
+def test_a_resolved_conflict_whose_versions_change_is_reopened(disagreement, countries):
+    conflict, first, second = disagreement
+    reviewer = make_user("reviewer")
+    resolve_conflict(conflict=conflict, by=reviewer, note="Italy joined later.", prevailing=second)
+    detect_conflicts(first.claim)
+    conflict.refresh_from_db()
+    assert conflict.state == "resolved"  # nothing changed: it stays resolved
+
+    second.value_entities.remove(countries["Niger"])
+    result = detect_conflicts(first.claim)
+    conflict.refresh_from_db()
+    second.refresh_from_db()
+    assert result.reopened == 1
+    assert (conflict.state, conflict.resolution, conflict.prevailing) == ("open", "", None)
+    assert "Niger: listed by" in conflict.detail
+    assert second.rank == "normal"
+    assert ReviewEvent.objects.filter(action="conflict_reopened", conflict_id=conflict.pk).exists()
+
+
+def test_a_value_corrected_through_the_service_path_updates_an_open_conflict(disagreement):
+    conflict, first, _ = disagreement
+    first.value_entities.clear()
+    detect_conflicts(first.claim)
+    conflict.refresh_from_db()
+    assert conflict.state == "resolved"  # a version with no value says nothing
+
+
+def test_a_conflict_flagged_by_hand_is_left_to_people(co_chairs, countries):
+    first = version(co_chairs, countries["Niger"])
+    second = version(co_chairs, countries["Niger"])
+    flagged = flag_conflict(appearance_a=first, appearance_b=second, detail="One is a rumour.")
+    detect_conflicts(co_chairs)
+    flagged.refresh_from_db()
+    assert (flagged.state, flagged.origin) == ("open", "manual")
+
+
+def test_versions_no_longer_of_the_same_fact_close_their_conflict(co_chairs, countries):
+    twin = make_claim(value_type="entities", subject=co_chairs.subject, property="co-chairs")
+    version(co_chairs, countries["Niger"])
+    version(twin, countries["Italy"])
+    twin.property = "members"
+    twin.save()
+    detect_conflicts(twin)
+    conflict = Conflict.objects.get()
+    assert conflict.state == "resolved"
+    assert "no longer state the same fact" in conflict.resolution_note
+
+
+def test_versions_at_different_times_are_labelled_a_possible_change_over_time(co_chairs, countries):
+    version(
+        co_chairs,
+        countries["Niger"],
+        source=make_source(published_on=datetime.date(2021, 1, 1), published_precision="year"),
+    )
+    version(
+        co_chairs,
+        countries["Niger"],
+        countries["Italy"],
+        as_of=datetime.date(2022, 5, 1),
+        as_of_precision="month",
+    )
+    conflict = Conflict.objects.get()
+    assert conflict.timing == "change_over_time"
+    assert "holds as of 2021" in conflict.detail and "as of 2022-05" in conflict.detail
+    resolve_conflict(
+        conflict=conflict, by=make_user("reviewer"), note="Italy joined in 2022.", both_hold=True
+    )
+    conflict.refresh_from_db()
+    assert (conflict.state, conflict.resolution) == ("resolved", "both_hold")
+    assert set(Appearance.objects.values_list("rank", flat=True)) == {"normal"}
+
+
+@pytest.mark.parametrize("note", ["", "   "])
+def test_resolve_and_dismiss_need_a_note(disagreement, note):
+    conflict, _, second = disagreement
+    reviewer = make_user("reviewer")
+    with pytest.raises(ValidationError, match="Say why this version prevails"):
+        resolve_conflict(conflict=conflict, by=reviewer, note=note, prevailing=second)
+    with pytest.raises(ValidationError, match="not a real contradiction"):
+        dismiss_conflict(conflict=conflict, by=reviewer, note=note)
+    conflict.refresh_from_db()
+    assert conflict.state == "open"
+    assert not ReviewEvent.objects.exclude(action="conflict_detected").exists()
+
+
+def test_resolving_ranks_the_versions_and_sets_the_current_value(disagreement, countries):
+    conflict, first, second = disagreement
+    assert current_value(first.claim).basis == "disputed"
+    reviewer = make_user("reviewer")
+    resolve_conflict(conflict=conflict, by=reviewer, note="Italy joined later.", prevailing=second)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.rank, second.rank) == ("deprecated", "preferred")
+    assert "Italy joined later." in second.rank_reason
+    value = current_value(first.claim)
+    assert value.basis == "preferred"
+    assert value.text == "{Italy, Morocco, Niger, United States}"
+    event = ReviewEvent.objects.get(action="conflict_resolved")
+    assert (event.actor, event.note) == (reviewer, "Italy joined later.")
+
+
+def test_a_version_outside_the_pair_cannot_prevail(disagreement, co_chairs, countries):
+    conflict, *_ = disagreement
+    outsider = version(co_chairs)
+    with pytest.raises(ValidationError, match="one of the two versions"):
+        resolve_conflict(conflict=conflict, by=make_user("reviewer"), note="x", prevailing=outsider)
+
+
+def test_dismiss_then_reopen(disagreement):
+    conflict, *_ = disagreement
+    reviewer = make_user("reviewer")
+    dismiss_conflict(conflict=conflict, by=reviewer, note="Same list, one is older.")
+    with pytest.raises(ValidationError, match="reopen it first"):
+        dismiss_conflict(conflict=conflict, by=reviewer, note="again")
+    reopen_conflict(conflict=conflict, by=reviewer, note="A newer source disagrees.")
+    conflict.refresh_from_db()
+    assert conflict.state == "open"
+    actions = list(ReviewEvent.objects.order_by("pk").values_list("action", flat=True))
+    assert actions == ["conflict_detected", "conflict_dismissed", "conflict_reopened"]
+
+
+@pytest.mark.parametrize("versions", [3, 30])
+def test_detection_costs_the_same_queries_for_3_and_30_versions(
+    co_chairs, countries, django_assert_max_num_queries, versions
+):
+    source = make_source()
+    # One version lists Italy, the others Niger: every pair is compared (3 or 435 pairs), and
+    # the odd one out conflicts with each of the others (2 or 29 conflicts).
+    for index in range(versions):
+        member = countries["Italy"] if index == 0 else countries["Niger"]
+        Appearance.objects.create(claim=co_chairs, source=source).value_entities.set([member])
+    # savepoint, lock the fact group, versions, their entities, existing conflicts, insert the
+    # conflicts and their history, insert the review events, release: 9, whatever the pairs.
+    # (SQLite splits a bulk write of thousands of rows into batches of 999 parameters; that
+    # is the driver's limit, not a query per pair.)
+    with django_assert_max_num_queries(9):
+        detect_conflicts(co_chairs)
+    assert Conflict.objects.count() == versions - 1
+    # Once the odd version agrees, closing every conflict is one bulk update and its history.
+    Appearance.objects.order_by("pk").first().value_entities.set([countries["Niger"]])
+    with django_assert_max_num_queries(9):
+        result = detect_conflicts(co_chairs)
+    assert result.closed == versions - 1
+
+
+def test_command_rescans_everything_and_summarises(demo, capsys):
+    Conflict.objects.all().delete()
+    call_command("detect_conflicts", batch_size=5)
+    output = capsys.readouterr().out
+    assert "16/16 claims" in output
+    assert "Claims scanned: 16. Conflicts opened: 1, closed: 0" in output
+    call_command("detect_conflicts")
+    assert "Conflicts opened: 0, closed: 0, reopened: 0, updated: 0, unchanged: 1." in (
+        capsys.readouterr().out
+    )
+
+
+def test_command_scans_one_claim(demo, capsys):
+    claim = Claim.objects.get(subject__name="Africa Focus Group", property="co-chairs")
+    call_command("detect_conflicts", claim=claim.pk)
+    assert "Claims scanned: 1." in capsys.readouterr().out
+
+
+@pytest.fixture
+def reviewer_client(client, demo):
+    client.force_login(get_user_model().objects.get(username="reviewer"))
+    return client
+
+
+def test_the_claim_page_shows_why_it_conflicts_and_its_current_value(reviewer_client):
+    claim = Claim.objects.get(subject__name="Africa Focus Group", property="co-chairs")
+    content = reviewer_client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content
+    content = content.decode()
+    assert "Italy: listed by «Le Maroc et la Coalition" in content
+    assert "one version is undated" in content
+    assert "its versions disagree" in content
+
+
+def test_resolving_on_the_conflict_page_is_recorded_in_the_history(reviewer_client):
+    claim = Claim.objects.get(subject__name="Africa Focus Group", property="co-chairs")
+    conflict = Conflict.objects.involving(claim).get()
+    url = reverse("admin:claims_conflict_change", args=[conflict.pk])
+    data = {"kind": conflict.kind, "detail": conflict.detail, "decision": "prevails_b"}
+    response = reviewer_client.post(url, data)
+    assert response.status_code == 200
+    assert "A note is required" in response.content.decode()
+
+    data["decision_note"] = "Italy joined as co-chair later."
+    response = reviewer_client.post(url, data)
+    assert response.status_code == 302
+    conflict.refresh_from_db()
+    assert (conflict.state, conflict.prevailing) == ("resolved", conflict.appearance_b)
+    event = claim.review_events.get(action="conflict_resolved")
+    assert (event.actor.username, event.note) == ("reviewer", "Italy joined as co-chair later.")
+    assert conflict.history.first().history_user.username == "reviewer"
+
+
+def test_adding_a_version_in_the_admin_runs_the_engine(reviewer_client, countries):
+    claim = Claim.objects.get(property="held in")
+    source = claim.appearances.first().source
+    response = reviewer_client.post(
+        reverse("admin:claims_appearance_add"),
+        {
+            "claim": claim.pk,
+            "source": source.pk,
+            "attribution": "paraphrase",
+            "rank": "normal",
+            "value_date": "2021-05-01",
+            "value_date_precision": "month",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Conflict.objects.involving(claim).filter(state="open").count() == 2
+
+    added = claim.appearances.latest("pk")
+    reviewer_client.force_login(get_user_model().objects.get(username="admin"))
+    response = reviewer_client.post(
+        reverse("admin:claims_appearance_delete", args=[added.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Conflict.objects.involving(claim).exists()
+
+
+def test_deleting_an_entity_listed_in_a_version_compares_the_versions_again(reviewer_client):
+    from claims.models import Entity
+
+    reviewer_client.force_login(get_user_model().objects.get(username="admin"))
+    italy = Entity.objects.get(name="Italy")
+    response = reviewer_client.post(
+        reverse("admin:claims_entity_delete", args=[italy.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    claim = Claim.objects.get(subject__name="Africa Focus Group", property="co-chairs")
+    conflict = Conflict.objects.involving(claim).get()
+    assert (conflict.state, conflict.resolution) == ("resolved", "now_agree")
