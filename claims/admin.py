@@ -1,27 +1,34 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import policy
+from .forms import AppearanceForm, ClaimForm, ConflictDecision, ConflictForm, ReviewStepForm
 from .models import (
     Alias,
     Appearance,
     Claim,
+    ClaimStatus,
     Conflict,
-    ConflictState,
     Entity,
     Evidence,
     ReviewEvent,
     Source,
-    ValueType,
     Verdict,
 )
 from .services import (
+    Step,
+    available_steps,
+    claim_timeline,
     current_value,
     detect_conflicts,
     detect_conflicts_for_appearances,
@@ -30,6 +37,9 @@ from .services import (
     reanchor_appearances,
     reopen_conflict,
     resolve_conflict,
+    take_step,
+    update_appearance,
+    update_claim,
 )
 from .services.comparison import describe
 from .services.conflicts import stated_value
@@ -37,44 +47,6 @@ from .text import normalize_name
 
 admin.site.site_header = _("Claim tracker administration")
 admin.site.site_title = _("Claim tracker")
-
-
-class AppearanceForm(forms.ModelForm):
-    """Adds the check the model cannot make itself: a set of entities only on a claim whose
-    value type is a set of entities (many-to-many values are saved after the row)."""
-
-    class Meta:
-        model = Appearance
-        fields = (
-            "claim",
-            "source",
-            "speaker",
-            "attribution",
-            "quote",
-            "start",
-            "end",
-            "said_on",
-            "said_on_precision",
-            "as_of",
-            "as_of_precision",
-            "value_entities",
-            "value_number",
-            "value_date",
-            "value_date_precision",
-            "value_text",
-            "value_boolean",
-        )
-
-    def clean(self):
-        cleaned = super().clean()
-        claim = cleaned.get("claim") or getattr(self.instance, "claim", None)
-        if cleaned.get("value_entities") and claim and claim.value_type != ValueType.ENTITIES:
-            self.add_error(
-                "value_entities",
-                _("This claim's value type is “%(type)s”; leave this empty.")
-                % {"type": claim.get_value_type_display()},
-            )
-        return cleaned
 
 
 # --- Entities -----------------------------------------------------------------------------------
@@ -244,6 +216,7 @@ class ClaimAppearanceInline(admin.StackedInline):
         ("value_number", "value_date", "value_date_precision", "value_boolean"),
         "value_text",
         ("rank", "rank_reason"),
+        "based_on",
     )
     show_change_link = True
 
@@ -299,6 +272,8 @@ class ReviewEventInline(admin.TabularInline):
 
 @admin.register(Claim)
 class ClaimAdmin(SimpleHistoryAdmin):
+    form = ClaimForm
+    change_form_template = "admin/claims/claim/change_form.html"
     list_display = (
         "short_statement",
         "status",
@@ -313,10 +288,16 @@ class ClaimAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "verdict", "value_type")
     list_select_related = ("verdict", "subject", "assignee")
     search_fields = ("statement", "property", "subject__name")
-    autocomplete_fields = ("subject", "assignee")
+    autocomplete_fields = ("subject",)
+    # Status, verdict and assignment change only through the review workflow (below the form).
     readonly_fields = (
         "current_value",
         "same_fact",
+        "status",
+        "verdict",
+        "assignee",
+        "proposed_verdict",
+        "proposed_by",
         "version",
         "created_by",
         "created_at",
@@ -329,9 +310,39 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "current_value",
         "same_fact",
         ("status", "verdict", "assignee"),
+        ("proposed_verdict", "proposed_by"),
         ("version", "created_by", "created_at", "updated_at"),
+        "based_on",
     )
     inlines = (ClaimAppearanceInline, ConflictInline, EvidenceInline, ReviewEventInline)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_counts()
+
+    def get_urls(self):
+        review = self.admin_site.admin_view(self.review_view)
+        return [
+            path("<path:object_id>/review/", review, name="claims_claim_review"),
+            *super().get_urls(),
+        ]
+
+    def has_delete_permission(self, request, obj=None):
+        # Nothing a user does deletes history: a reviewed claim is archived, never deleted.
+        if obj is not None and obj.status == ClaimStatus.REVIEWED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("statement"), ordering="statement")
+    def short_statement(self, claim):
+        return str(claim)
+
+    @admin.display(description=_("versions"), ordering="appearance_count")
+    def appearance_count(self, claim):
+        return claim.appearance_count
+
+    @admin.display(description=_("open conflicts"), ordering="open_conflict_count")
+    def open_conflict_count(self, claim):
+        return claim.open_conflict_count
 
     @admin.display(description=_("current value"))
     def current_value(self, claim):
@@ -358,34 +369,80 @@ class ClaimAdmin(SimpleHistoryAdmin):
             or "—"
         )
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_counts()
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        claim = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if claim is not None:
+            steps = available_steps(claim, request.user)
+            if steps:
+                extra_context["review_form"] = ReviewStepForm(
+                    steps=steps, initial={"based_on": claim.version}
+                )
+            extra_context["timeline"] = claim_timeline(claim)
+        return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.display(description=_("statement"), ordering="statement")
-    def short_statement(self, claim):
-        return str(claim)
-
-    @admin.display(description=_("versions"), ordering="appearance_count")
-    def appearance_count(self, claim):
-        return claim.appearance_count
-
-    @admin.display(description=_("open conflicts"), ordering="open_conflict_count")
-    def open_conflict_count(self, claim):
-        return claim.open_conflict_count
+    def review_view(self, request, object_id):
+        """Take one workflow step. The role is checked by the service (403 if refused); a
+        rule that refuses the step (wrong status, no note, open conflicts, a stale version)
+        comes back as a message on the claim's page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = get_object_or_404(Claim, pk=object_id)
+        form = ReviewStepForm(request.POST, steps=Step.values)
+        back = redirect("admin:claims_claim_change", claim.pk)
+        if not form.is_valid():
+            messages.error(request, form.errors.as_text())
+            return back
+        # The step applies to the version the reviewer saw, not whatever is there now.
+        claim.version = form.cleaned_data["based_on"]
+        try:
+            take_step(
+                claim=claim,
+                by=request.user,
+                step=form.cleaned_data["step"],
+                verdict=form.cleaned_data["verdict"],
+                note=form.cleaned_data["note"],
+                assignee=form.cleaned_data["assignee"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Done: %(step)s.") % {"step": Step(form.cleaned_data["step"]).label}
+            )
+        return back
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            return
+        changes = form.changes()
+        if changes:
+            update_claim(
+                claim=obj, by=request.user, based_on=form.cleaned_data["based_on"], **changes
+            )
 
     def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, Appearance | Evidence) and instance.pk is None:
-                instance.added_by = request.user
-            instance.save()
+        if formset.model is not Appearance:
+            instances = formset.save(commit=False)
+            for instance in instances:
+                if isinstance(instance, Evidence) and instance.pk is None:
+                    instance.added_by = request.user
+                instance.save()
+            for instance in formset.deleted_objects:
+                instance.delete()
+            formset.save_m2m()
+            return
+        formset.save(commit=False)
         for instance in formset.deleted_objects:
             instance.delete()
+        for instance in formset.new_objects:
+            instance.added_by = request.user
+            instance.save()
+        edited = {version_form.instance.pk: version_form for version_form in formset.initial_forms}
+        for instance, _changed in formset.changed_objects:
+            save_version_form(edited[instance.pk], request.user)
         formset.save_m2m()
 
     def save_related(self, request, form, formsets, change):
@@ -394,19 +451,34 @@ class ClaimAdmin(SimpleHistoryAdmin):
         detect_conflicts(form.instance, by=request.user)
 
 
+def save_version_form(form, user) -> None:
+    """Save an edited version through the service: on the version it was based on."""
+    changes = form.changes()
+    entities = changes.pop("value_entities", None)
+    update_appearance(
+        appearance=form.instance,
+        by=user,
+        based_on=form.cleaned_data["based_on"],
+        value_entities=entities,
+        **changes,
+    )
+
+
 @admin.register(Appearance)
 class AppearanceAdmin(SimpleHistoryAdmin):
     form = AppearanceForm
-    list_display = ("__str__", "claim", "source", "speaker", "attribution", "start", "end")
-    list_filter = ("attribution", "source__language")
+    list_display = ("__str__", "claim", "source", "speaker", "attribution", "rank", "start", "end")
+    list_filter = ("attribution", "rank", "source__language")
     list_select_related = ("claim", "source", "speaker")
     search_fields = ("quote", "claim__statement", "speaker__name", "source__title")
     autocomplete_fields = ("claim", "source", "speaker", "value_entities")
-    readonly_fields = ("prefix", "suffix", "added_by", "created_at", "updated_at")
+    readonly_fields = ("prefix", "suffix", "version", "added_by", "created_at", "updated_at")
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.added_by = request.user
+        if change:
+            save_version_form(form, request.user)
+            return
+        obj.added_by = request.user
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -426,50 +498,6 @@ class AppearanceAdmin(SimpleHistoryAdmin):
 
 
 # --- Conflicts, evidence, verdicts, history -----------------------------------------------------
-
-
-class ConflictDecision(models.TextChoices):
-    PREVAILS_A = "prevails_a", _("Resolve: version A prevails")
-    PREVAILS_B = "prevails_b", _("Resolve: version B prevails")
-    BOTH_HOLD = "both_hold", _("Resolve: both hold at their dates")
-    DISMISS = "dismiss", _("Dismiss: not a real contradiction")
-    REOPEN = "reopen", _("Reopen")
-
-
-class ConflictForm(forms.ModelForm):
-    """The conflict's page is where a reviewer decides it: the decision and its note are
-    carried out by the lifecycle services when the form is saved."""
-
-    decision = forms.ChoiceField(
-        label=_("decision"), choices=[("", "—"), *ConflictDecision.choices], required=False
-    )
-    decision_note = forms.CharField(
-        label=_("note"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=_(
-            "Required to resolve or dismiss: why this version prevails, why both hold, "
-            "or why this is not a real contradiction."
-        ),
-    )
-
-    class Meta:
-        model = Conflict
-        fields = ("appearance_a", "appearance_b", "kind", "detail")
-
-    def clean(self):
-        cleaned = super().clean()
-        decision = cleaned.get("decision")
-        if not decision or self.instance.pk is None:
-            return cleaned
-        is_open = self.instance.state == ConflictState.OPEN
-        if decision == ConflictDecision.REOPEN and is_open:
-            self.add_error("decision", _("This conflict is already open."))
-        elif decision != ConflictDecision.REOPEN and not is_open:
-            self.add_error("decision", _("This conflict is closed; reopen it first."))
-        elif decision != ConflictDecision.REOPEN and not cleaned.get("decision_note", "").strip():
-            self.add_error("decision_note", _("A note is required to resolve or dismiss."))
-        return cleaned
 
 
 @admin.register(Conflict)
@@ -518,8 +546,7 @@ class ConflictAdmin(SimpleHistoryAdmin):
             "prevailing",
             "resolution_note",
             ("flagged_by", "resolved_by", "resolved_at", "created_at"),
-            "decision",
-            "decision_note",
+            *(("decision", "decision_note") if policy.can(request.user, "decide_conflict") else ()),
         )
 
     def get_readonly_fields(self, request, obj=None):

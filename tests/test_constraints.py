@@ -148,6 +148,10 @@ CASES = {
         w["conflict"], state="resolved", resolved_at=timezone.now(), resolution_note="why"
     ),
     "claim_tolerance_not_negative": lambda w: update(w["claim"], tolerance=-1),
+    "claim_proposal_complete_and_in_review": lambda w: update(
+        w["claim"], proposed_verdict=w["verdict"], proposed_by=w["user"]
+    ),
+    "appearance_version_positive": lambda w: update(w["first"], version=0),
     "appearance_rank_valid": lambda w: update(w["first"], rank="best", rank_reason="why"),
     "appearance_rank_has_reason": lambda w: update(w["first"], rank="preferred"),
     "evidence_stance_valid": lambda w: update(w["evidence"], stance="maybe"),

@@ -112,6 +112,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 LOGIN_URL = "admin:login"
 
+# Four-eyes review: a reviewer's verdict waits for a second reviewer to confirm it.
+FOUR_EYES_REVIEW = env_bool("FOUR_EYES_REVIEW")
+
 # Behind a TLS-terminating reverse proxy in production; harmless in development.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG

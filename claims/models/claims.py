@@ -177,6 +177,24 @@ class Claim(Timestamped):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # Four-eyes review (settings.FOUR_EYES_REVIEW): a verdict waiting for a second reviewer.
+    proposed_verdict = models.ForeignKey(
+        Verdict,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed verdict"),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposal_note = models.TextField(_("proposal note"), blank=True)
     version = models.PositiveIntegerField(
         _("version"),
         default=1,
@@ -190,7 +208,23 @@ class Claim(Timestamped):
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
         ordering = ["-created_at", "-id"]
+        permissions = [
+            ("review_claim", _("Can move a claim through review and set its verdict")),
+            ("assign_claim", _("Can assign a claim")),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(proposed_verdict__isnull=True, proposed_by__isnull=True)
+                | Q(
+                    proposed_verdict__isnull=False,
+                    proposed_by__isnull=False,
+                    status=ClaimStatus.IN_REVIEW,
+                ),
+                name="claim_proposal_complete_and_in_review",
+                violation_error_message=_(
+                    "A proposed verdict has its reviewer, and waits on a claim in review."
+                ),
+            ),
             models.CheckConstraint(condition=~Q(statement=""), name="claim_statement_not_blank"),
             choices_constraint("claim", "value_type", ValueType),
             choices_constraint("claim", "status", ClaimStatus),
@@ -217,10 +251,13 @@ class Claim(Timestamped):
         return self.statement[:80]
 
     def save(self, *args, **kwargs):
-        self.property_key = normalize_name(self.property)
+        self.refresh_property_key()
         if (update_fields := kwargs.get("update_fields")) and "property" in update_fields:
             kwargs["update_fields"] = {*update_fields, "property_key"}
         super().save(*args, **kwargs)
+
+    def refresh_property_key(self) -> None:
+        self.property_key = normalize_name(self.property)
 
     def clean(self):
         errors = {}
@@ -353,6 +390,11 @@ class Appearance(Timestamped):
         ),
     )
     rank_reason = models.TextField(_("reason for the rank"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_("Incremented on every edit; guards against overwrites."),
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -371,6 +413,7 @@ class Appearance(Timestamped):
         constraints = [
             choices_constraint("appearance", "attribution", Attribution),
             choices_constraint("appearance", "rank", Rank),
+            models.CheckConstraint(condition=Q(version__gte=1), name="appearance_version_positive"),
             models.CheckConstraint(
                 condition=Q(rank=Rank.NORMAL) | ~Q(rank_reason=""),
                 name="appearance_rank_has_reason",

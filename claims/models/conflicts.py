@@ -132,6 +132,7 @@ class Conflict(Timestamped):
     class Meta:
         verbose_name = _("conflict")
         verbose_name_plural = _("conflicts")
+        permissions = [("decide_conflict", _("Can resolve, dismiss and reopen a conflict"))]
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(

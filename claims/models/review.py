@@ -5,13 +5,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .base import choices_constraint
-from .claims import Claim
-from .conflicts import Conflict
+from .claims import Claim, ClaimStatus
+from .conflicts import Conflict, ConflictKind, ConflictResolution, ConflictState
 
 
 class ReviewAction(models.TextChoices):
     STATUS = "status", _("status changed")
     VERDICT = "verdict", _("verdict changed")
+    VERDICT_PROPOSED = "verdict_proposed", _("verdict proposed")
+    VERDICT_CONFIRMED = "verdict_confirmed", _("verdict confirmed")
+    VERDICT_SENT_BACK = "verdict_sent_back", _("verdict sent back")
     ASSIGNEE = "assignee", _("assignment changed")
     CONFLICT_FLAGGED = "conflict_flagged", _("conflict flagged")
     CONFLICT_DETECTED = "conflict_detected", _("conflict detected")
@@ -85,3 +88,19 @@ class ReviewEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ReviewEventImmutable("Review events are append-only; they cannot be deleted.")
+
+    @property
+    def old_label(self) -> str:
+        return value_label(self.old_value)
+
+    @property
+    def new_label(self) -> str:
+        return value_label(self.new_value)
+
+
+def value_label(value: str) -> str:
+    """Events store values (``in_review``), shown in the reader's language (“in review”)."""
+    for choices in (ClaimStatus, ConflictState, ConflictResolution, ConflictKind):
+        if value in choices.values:
+            return str(choices(value).label)
+    return value

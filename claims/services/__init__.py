@@ -1,7 +1,7 @@
 """Writes that span several models, and the engines; import them from here."""
 
 from .anchoring import ReanchorReport, locate_quote, reanchor_appearances, update_source_text
-from .appearances import record_appearance
+from .appearances import record_appearance, update_appearance
 from .comparison import Difference, Version, compare
 from .conflicts import (
     CurrentValue,
@@ -14,9 +14,41 @@ from .conflicts import (
     resolve_conflict,
 )
 from .demo import DemoResult, load_demo
+from .history import TimelineEntry, claim_timeline
 from .review import flag_conflict, record_event
+from .versioning import StaleVersion, check_version, save_versioned
+from .workflow import (
+    Step,
+    archive,
+    assign,
+    available_steps,
+    confirm_verdict,
+    mark_reviewed,
+    reopen,
+    send_back,
+    start_review,
+    take_step,
+    update_claim,
+)
 
 __all__ = [
+    "StaleVersion",
+    "Step",
+    "TimelineEntry",
+    "archive",
+    "assign",
+    "available_steps",
+    "check_version",
+    "claim_timeline",
+    "confirm_verdict",
+    "mark_reviewed",
+    "reopen",
+    "save_versioned",
+    "send_back",
+    "start_review",
+    "take_step",
+    "update_appearance",
+    "update_claim",
     "CurrentValue",
     "DemoResult",
     "DetectionResult",

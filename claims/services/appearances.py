@@ -6,9 +6,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from claims import policy
 from claims.models import Appearance, Claim, Entity, Source, ValueType
 
-from .conflicts import detect_conflicts
+from .conflicts import detect_conflicts, detect_conflicts_for_appearances
+from .versioning import save_versioned
+
+
+def _check_entities_allowed(claim: Claim, value_entities) -> None:
+    if value_entities and claim.value_type != ValueType.ENTITIES:
+        raise ValidationError(
+            {
+                "value_entities": _("This claim's value type is “%(type)s”; leave this empty.")
+                % {"type": claim.get_value_type_display()}
+            }
+        )
 
 
 @transaction.atomic
@@ -26,19 +38,41 @@ def record_appearance(
     ``fields`` are Appearance fields (quote, start, end, speaker, attribution, dates, values).
     Raises ValidationError naming each problem; nothing is written then.
     """
+    policy.require(by, "record_appearance")
     appearance = Appearance(claim=claim, source=source, added_by=by, **fields)
     value_entities = list(value_entities)
     appearance.full_clean()
-    if value_entities and claim.value_type != ValueType.ENTITIES:
-        raise ValidationError(
-            {
-                "value_entities": _("This claim's value type is “%(type)s”; leave this empty.")
-                % {"type": claim.get_value_type_display()}
-            }
-        )
+    _check_entities_allowed(claim, value_entities)
     appearance._history_user = by
     appearance.save()
     if value_entities:
         appearance.value_entities.set(value_entities)
     detect_conflicts(claim, by=by)
+    return appearance
+
+
+@transaction.atomic
+def update_appearance(
+    *,
+    appearance: Appearance,
+    by,
+    based_on: int,
+    value_entities: Iterable[Entity] | None = None,
+    **changes,
+) -> Appearance:
+    """Edit a version on the version number ``based_on``; raises StaleVersion (naming who
+    changed what since) if it moved on, ValidationError for bad input. Then compares the
+    versions of its fact again (and of the claim it left, if it moved)."""
+    policy.require(by, "change_appearance")
+    old_claim_id = appearance.claim_id
+    for name, value in changes.items():
+        setattr(appearance, name, value)
+    appearance.full_clean(exclude=["version"])
+    if value_entities is not None:
+        value_entities = list(value_entities)
+        _check_entities_allowed(appearance.claim, value_entities)
+    save_versioned(appearance, by=by, based_on=based_on, fields=[*changes, "prefix", "suffix"])
+    if value_entities is not None:
+        appearance.value_entities.set(value_entities)
+    detect_conflicts_for_appearances({old_claim_id, appearance.claim_id}, by=by)
     return appearance

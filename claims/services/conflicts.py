@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from claims import policy
 from claims.dates import precise_date_of
 from claims.models import (
     Appearance,
@@ -268,7 +269,7 @@ def detect_conflicts(claim: Claim, *, by=None) -> DetectionResult:
                 claim_id=conflict.claim_id,
                 actor=None,
                 action=action,
-                new_value=conflict.get_state_display(),
+                new_value=conflict.state,
                 note=note,
                 conflict_id=conflict.pk,
             )
@@ -310,6 +311,7 @@ def resolve_conflict(
 ) -> Conflict:
     """Resolve an open conflict: one version prevails (it becomes preferred and the other
     deprecated), or both hold at their dates (a change over time). A note is required."""
+    policy.require(by, "decide_conflict")
     conflict = _locked_conflict(conflict)
     if conflict.state != ConflictState.OPEN:
         raise ValidationError(_("Only an open conflict can be resolved; reopen it first."))
@@ -346,8 +348,8 @@ def resolve_conflict(
         claim=conflict.claim,
         actor=by,
         action=ReviewAction.CONFLICT_RESOLVED,
-        old_value=ConflictState.OPEN.label,
-        new_value=conflict.get_resolution_display(),
+        old_value=ConflictState.OPEN,
+        new_value=conflict.resolution,
         note=conflict.resolution_note,
         conflict=conflict,
     )
@@ -357,6 +359,7 @@ def resolve_conflict(
 @transaction.atomic
 def dismiss_conflict(*, conflict: Conflict, by, note: str) -> Conflict:
     """Dismiss an open conflict as not a real contradiction; the reason is required."""
+    policy.require(by, "decide_conflict")
     conflict = _locked_conflict(conflict)
     if conflict.state != ConflictState.OPEN:
         raise ValidationError(_("Only an open conflict can be dismissed; reopen it first."))
@@ -372,8 +375,8 @@ def dismiss_conflict(*, conflict: Conflict, by, note: str) -> Conflict:
         claim=conflict.claim,
         actor=by,
         action=ReviewAction.CONFLICT_DISMISSED,
-        old_value=ConflictState.OPEN.label,
-        new_value=ConflictState.DISMISSED.label,
+        old_value=ConflictState.OPEN,
+        new_value=ConflictState.DISMISSED,
         note=conflict.resolution_note,
         conflict=conflict,
     )
@@ -383,10 +386,11 @@ def dismiss_conflict(*, conflict: Conflict, by, note: str) -> Conflict:
 @transaction.atomic
 def reopen_conflict(*, conflict: Conflict, by, note: str = "") -> Conflict:
     """Reopen a resolved or dismissed conflict; versions it had ranked are ranked normal again."""
+    policy.require(by, "decide_conflict")
     conflict = _locked_conflict(conflict)
     if conflict.state == ConflictState.OPEN:
         raise ValidationError(_("This conflict is already open."))
-    old_state = conflict.get_state_display()
+    old_state = conflict.state
     if conflict.resolution == ConflictResolution.PREVAILS:
         for appearance in (conflict.appearance_a, conflict.appearance_b):
             appearance.rank, appearance.rank_reason = Rank.NORMAL, ""
@@ -400,7 +404,7 @@ def reopen_conflict(*, conflict: Conflict, by, note: str = "") -> Conflict:
         actor=by,
         action=ReviewAction.CONFLICT_REOPENED,
         old_value=old_state,
-        new_value=ConflictState.OPEN.label,
+        new_value=ConflictState.OPEN,
         note=note.strip(),
         conflict=conflict,
     )

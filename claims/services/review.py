@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from claims import policy
 from claims.models import (
     Appearance,
     Claim,
@@ -47,6 +48,7 @@ def flag_conflict(
 
     Raises ValidationError (same version twice, versions of different claims, no detail, pair
     already flagged); nothing is written then."""
+    policy.require(by, "flag_conflict")
     conflict = Conflict(
         claim_id=appearance_a.claim_id,
         appearance_a=appearance_a,
@@ -63,7 +65,7 @@ def flag_conflict(
         claim=conflict.claim,
         actor=by,
         action=ReviewAction.CONFLICT_FLAGGED,
-        new_value=conflict.get_kind_display(),
+        new_value=conflict.kind,
         note=conflict.detail,
         conflict=conflict,
     )
