@@ -455,6 +455,8 @@ class Appearance(Timestamped):
             errors.update(clean_precise_date(self, field))
         errors.update(self._offset_errors())
         errors.update(self._value_type_errors())
+        if self.rank != Rank.NORMAL and not self.rank_reason.strip():
+            errors["rank_reason"] = _("A preferred or deprecated version needs a reason.")
         if errors:
             raise ValidationError(errors)
         if self.start is not None and self.source_id is not None:

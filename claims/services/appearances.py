@@ -12,6 +12,10 @@ from claims.models import Appearance, Claim, Entity, Source, ValueType
 from .conflicts import detect_conflicts, detect_conflicts_for_appearances
 from .versioning import save_versioned
 
+# Appearance.clean() checks each of the model's invariants in Python, with a message; the
+# database constraints stay the last guard. (Validating them against the database would cost
+# one query per check constraint, on every save.)
+
 
 def _check_entities_allowed(claim: Claim, value_entities) -> None:
     if value_entities and claim.value_type != ValueType.ENTITIES:
@@ -41,7 +45,7 @@ def record_appearance(
     policy.require(by, "record_appearance")
     appearance = Appearance(claim=claim, source=source, added_by=by, **fields)
     value_entities = list(value_entities)
-    appearance.full_clean()
+    appearance.full_clean(validate_constraints=False)
     _check_entities_allowed(claim, value_entities)
     appearance._history_user = by
     appearance.save()
@@ -67,7 +71,7 @@ def update_appearance(
     old_claim_id = appearance.claim_id
     for name, value in changes.items():
         setattr(appearance, name, value)
-    appearance.full_clean(exclude=["version"])
+    appearance.full_clean(exclude=["version"], validate_constraints=False)
     if value_entities is not None:
         value_entities = list(value_entities)
         _check_entities_allowed(appearance.claim, value_entities)
