@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import policy
-from .forms import AppearanceForm, ClaimForm, ConflictDecision, ConflictForm, ReviewStepForm
+from .forms import AppearanceForm, ClaimForm, ConflictForm, ReviewStepForm
 from .models import (
     Alias,
     Appearance,
@@ -30,13 +30,11 @@ from .services import (
     available_steps,
     claim_timeline,
     current_value,
+    decide_conflict,
     detect_conflicts,
     detect_conflicts_for_appearances,
-    dismiss_conflict,
     flag_conflict,
     reanchor_appearances,
-    reopen_conflict,
-    resolve_conflict,
     take_step,
     update_appearance,
     update_claim,
@@ -174,13 +172,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("published"), ordering="published_on")
     def published(self, source):
-        if source.published_on is None:
-            return "—"
-        if source.published_precision == "year":
-            return f"{source.published_on:%Y}"
-        if source.published_precision == "month":
-            return f"{source.published_on:%Y-%m}"
-        return source.published_on.isoformat()
+        return source.published_label or "—"
 
     @admin.display(description=_("quotes"), ordering="appearance_count")
     def appearance_count(self, source):
@@ -592,19 +584,13 @@ class ConflictAdmin(SimpleHistoryAdmin):
             obj.pk = flagged.pk
             return
         super().save_model(request, obj, form, change)
-        decision = form.cleaned_data.get("decision")
-        note = form.cleaned_data.get("decision_note", "")
-        if decision in (ConflictDecision.PREVAILS_A, ConflictDecision.PREVAILS_B):
-            prevailing = (
-                obj.appearance_a if decision == ConflictDecision.PREVAILS_A else obj.appearance_b
+        if decision := form.cleaned_data.get("decision"):
+            decide_conflict(
+                conflict=obj,
+                by=request.user,
+                decision=decision,
+                note=form.cleaned_data.get("decision_note", ""),
             )
-            resolve_conflict(conflict=obj, by=request.user, note=note, prevailing=prevailing)
-        elif decision == ConflictDecision.BOTH_HOLD:
-            resolve_conflict(conflict=obj, by=request.user, note=note, both_hold=True)
-        elif decision == ConflictDecision.DISMISS:
-            dismiss_conflict(conflict=obj, by=request.user, note=note)
-        elif decision == ConflictDecision.REOPEN:
-            reopen_conflict(conflict=obj, by=request.user, note=note)
 
 
 @admin.register(Evidence)

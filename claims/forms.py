@@ -1,11 +1,26 @@
+import re
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Appearance, Claim, Conflict, ConflictState, ValueType, Verdict
-from .services import Step, check_version
+from .dates import PreciseDate
+from .models import (
+    Appearance,
+    Attribution,
+    Claim,
+    Conflict,
+    ConflictState,
+    Entity,
+    Source,
+    ValueType,
+    Verdict,
+)
+from .services import Decision, Step, check_version
+from .services.sources import text_from_upload
 from .services.workflow import EDITABLE_FIELDS
 
 
@@ -116,22 +131,12 @@ class ReviewStepForm(forms.Form):
         self.fields["step"].choices = [(step, Step(step).label) for step in steps]
 
 
-class ConflictDecision(models.TextChoices):
-    """What a reviewer decides on a conflict's page."""
-
-    PREVAILS_A = "prevails_a", _("Resolve: version A prevails")
-    PREVAILS_B = "prevails_b", _("Resolve: version B prevails")
-    BOTH_HOLD = "both_hold", _("Resolve: both hold at their dates")
-    DISMISS = "dismiss", _("Dismiss: not a real contradiction")
-    REOPEN = "reopen", _("Reopen")
-
-
 class ConflictForm(forms.ModelForm):
     """The conflict's admin page is where a reviewer decides it: the decision and its note are
     carried out by the lifecycle services when the form is saved."""
 
     decision = forms.ChoiceField(
-        label=_("decision"), choices=[("", "—"), *ConflictDecision.choices], required=False
+        label=_("decision"), choices=[("", "—"), *Decision.choices], required=False
     )
     decision_note = forms.CharField(
         label=_("note"),
@@ -153,10 +158,254 @@ class ConflictForm(forms.ModelForm):
         if not decision or self.instance.pk is None:
             return cleaned
         is_open = self.instance.state == ConflictState.OPEN
-        if decision == ConflictDecision.REOPEN and is_open:
+        if decision == Decision.REOPEN and is_open:
             self.add_error("decision", _("This conflict is already open."))
-        elif decision != ConflictDecision.REOPEN and not is_open:
+        elif decision != Decision.REOPEN and not is_open:
             self.add_error("decision", _("This conflict is closed; reopen it first."))
-        elif decision != ConflictDecision.REOPEN and not cleaned.get("decision_note", "").strip():
+        elif decision != Decision.REOPEN and not cleaned.get("decision_note", "").strip():
             self.add_error("decision_note", _("A note is required to resolve or dismiss."))
         return cleaned
+
+
+# --- The editors' pages -------------------------------------------------------------------------
+
+
+def entity_named(name: str) -> Entity:
+    """The one entity called ``name`` (by its name or any alias, case and accents aside)."""
+    matches = list(Entity.objects.named(name)[:2])
+    if not matches:
+        raise ValidationError(
+            _("No entity is called “%(name)s”; check the spelling or add it first."),
+            params={"name": name},
+        )
+    if len(matches) > 1:
+        raise ValidationError(
+            _("Several entities are called “%(name)s”; use a more precise name."),
+            params={"name": name},
+        )
+    return matches[0]
+
+
+class EntityNameField(forms.CharField):
+    """An entity typed by any of its names or aliases."""
+
+    def prepare_value(self, value):
+        if isinstance(value, Entity):
+            return value.name
+        if isinstance(value, int):
+            entity = Entity.objects.filter(pk=value).first()
+            return entity.name if entity else ""
+        return value
+
+    def clean(self, value):
+        name = super().clean(value)
+        return entity_named(name) if name else None
+
+
+class PreciseDateField(forms.CharField):
+    """A date as precise as the source is: "2021", "2022-05" or "2018-06-26"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("YYYY, YYYY-MM or YYYY-MM-DD"))
+        kwargs.setdefault("max_length", 10)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return PreciseDate.parse(text)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+
+def parse_value(value_type: str, text: str) -> dict:
+    """Appearance value fields from what an editor typed, read by the claim's value type:
+    names separated by commas for a set, a number, a date as precise as known, yes or no."""
+    text = text.strip()
+    if not text or value_type == ValueType.NONE:
+        return {}
+    if value_type == ValueType.ENTITIES:
+        names = [name.strip() for name in re.split(r"[,;\n]", text) if name.strip()]
+        errors, entities = [], []
+        for name in names:
+            try:
+                entities.append(entity_named(name))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return {"value_entities": entities}
+    if value_type == ValueType.NUMBER:
+        try:
+            return {"value_number": Decimal(text.replace(" ", "").replace(",", "."))}
+        except InvalidOperation:
+            raise ValidationError(_("“%(text)s” is not a number."), params={"text": text}) from None
+    if value_type == ValueType.DATE:
+        try:
+            date = PreciseDate.parse(text)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+        return {"value_date": date.value, "value_date_precision": date.precision}
+    if value_type == ValueType.BOOLEAN:
+        folded = text.casefold()
+        if folded in {"yes", "oui", "true", "1"}:
+            return {"value_boolean": True}
+        if folded in {"no", "non", "false", "0"}:
+            return {"value_boolean": False}
+        raise ValidationError(_("Answer yes or no."))
+    return {"value_text": text}
+
+
+class RecordForm(forms.Form):
+    """Record a passage of a source as a version of a claim, existing or new."""
+
+    quote = forms.CharField(
+        label=_("Quote"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Select the passage in the text: the quote and its position fill in."),
+    )
+    start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    end = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    claim = forms.ModelChoiceField(
+        label=_("Existing claim"),
+        queryset=Claim.objects.all(),
+        required=False,
+        widget=forms.NumberInput,
+        help_text=_("Its number, or pick one of the proposals; leave empty for a new claim."),
+    )
+    statement = forms.CharField(
+        label=_("New claim: statement"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The proposition in a canonical wording."),
+    )
+    subject = EntityNameField(label=_("New claim: subject"), required=False)
+    property = forms.CharField(label=_("New claim: property"), required=False, max_length=200)
+    value_type = forms.ChoiceField(
+        label=_("New claim: value type"), choices=ValueType.choices, initial=ValueType.NONE
+    )
+    speaker = EntityNameField(
+        label=_("Speaker"), required=False, help_text=_("Any of their names or aliases.")
+    )
+    attribution = forms.ChoiceField(label=_("Attribution"), choices=Attribution.choices)
+    said_on = PreciseDateField(label=_("Said on"), required=False)
+    value = forms.CharField(
+        label=_("Value as this source states it"),
+        required=False,
+        help_text=_(
+            "For a set, names separated by commas; a number; a date (YYYY, YYYY-MM, "
+            "YYYY-MM-DD); yes or no."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        claim, statement = cleaned.get("claim"), cleaned.get("statement", "").strip()
+        if claim and statement:
+            raise ValidationError(_("Choose an existing claim or write a new one, not both."))
+        if not claim and not statement:
+            raise ValidationError(_("Choose an existing claim or write a new statement."))
+        value_type = claim.value_type if claim else cleaned.get("value_type", ValueType.NONE)
+        try:
+            cleaned["values"] = parse_value(value_type, cleaned.get("value", ""))
+        except ValidationError as error:
+            self.add_error("value", error)
+        return cleaned
+
+    def new_claim(self) -> dict | None:
+        if self.cleaned_data.get("claim"):
+            return None
+        return {
+            "statement": self.cleaned_data["statement"].strip(),
+            "subject": self.cleaned_data.get("subject"),
+            "property": self.cleaned_data.get("property", ""),
+            "value_type": self.cleaned_data["value_type"],
+        }
+
+    def appearance_fields(self) -> dict:
+        said_on = self.cleaned_data.get("said_on")
+        return {
+            "quote": self.cleaned_data["quote"],
+            "start": self.cleaned_data["start"],
+            "end": self.cleaned_data["end"],
+            "speaker": self.cleaned_data.get("speaker"),
+            "attribution": self.cleaned_data["attribution"],
+            "said_on": said_on.value if said_on else None,
+            "said_on_precision": said_on.precision if said_on else "",
+            **self.cleaned_data.get("values", {}),
+        }
+
+
+class SourceForm(forms.ModelForm):
+    """A new source, its text pasted or uploaded (.txt or .html, reduced to readable text)."""
+
+    upload = forms.FileField(
+        label=_("…or upload a file"),
+        required=False,
+        help_text=_(".txt or .html, UTF-8, up to 5 MB; HTML is reduced to its readable text."),
+    )
+    published = PreciseDateField(label=_("Published on"), required=False)
+    publisher = EntityNameField(label=_("Publisher"), required=False)
+
+    class Meta:
+        model = Source
+        fields = ("title", "url", "kind", "language", "text")
+        widgets = {"text": forms.Textarea(attrs={"rows": 12})}
+        labels = {"text": _("Text (paste it here)")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _("Taken from an HTML file's title when left empty.")
+        self.fields["url"].assume_scheme = "https"
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload:
+            try:
+                text, title = text_from_upload(upload)
+            except ValidationError as error:
+                self.add_error("upload", error)
+                return cleaned
+            cleaned["text"] = text
+            cleaned["title"] = cleaned.get("title") or title
+        if not cleaned.get("text", "").strip():
+            self.add_error("text", _("Paste the source's text or upload a file."))
+        if not cleaned.get("title"):
+            self.add_error("title", _("Give the source a title."))
+        return cleaned
+
+    def source_fields(self) -> dict:
+        published = self.cleaned_data.get("published")
+        return {
+            "title": self.cleaned_data["title"],
+            "url": self.cleaned_data.get("url", ""),
+            "publisher": self.cleaned_data.get("publisher"),
+            "kind": self.cleaned_data["kind"],
+            "language": self.cleaned_data["language"],
+            "text": self.cleaned_data["text"],
+            "published_on": published.value if published else None,
+            "published_precision": published.precision if published else "",
+        }
+
+
+class ClaimEditForm(VersionedForm):
+    subject = EntityNameField(label=_("Subject"), required=False)
+
+    class Meta:
+        model = Claim
+        fields = EDITABLE_FIELDS
+        widgets = {"statement": forms.Textarea(attrs={"rows": 3})}
+
+
+class ConflictDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Required to resolve or dismiss."),
+    )

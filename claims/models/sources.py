@@ -9,7 +9,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from claims.dates import DatePrecision, clean_precise_date, precise_date_constraints
+from claims.dates import (
+    DatePrecision,
+    clean_precise_date,
+    precise_date_constraints,
+    precise_date_of,
+)
 
 from .base import LANGUAGE_SHAPE, Timestamped, choices_constraint, count_of, validate_language
 from .entities import Entity
@@ -115,6 +120,12 @@ class Source(Timestamped):
         if (update_fields := kwargs.get("update_fields")) and "text" in update_fields:
             kwargs["update_fields"] = {*update_fields, "content_sha256"}
         super().save(*args, **kwargs)
+
+    @property
+    def published_label(self) -> str:
+        """The publication date at its precision ("2022-05"), or "" when undated."""
+        date = precise_date_of(self, "published_on")
+        return str(date) if date else ""
 
     def clean(self):
         errors = clean_precise_date(self, "published_on")

@@ -1,21 +1,34 @@
 """Writes that span several models, and the engines; import them from here."""
 
-from .anchoring import ReanchorReport, locate_quote, reanchor_appearances, update_source_text
-from .appearances import record_appearance, update_appearance
+from .anchoring import (
+    ReanchorReport,
+    Segment,
+    highlight_segments,
+    locate_quote,
+    reanchor_appearances,
+    update_source_text,
+)
+from .appearances import record_appearance, record_claim_from_source, update_appearance
 from .comparison import Difference, Version, compare
 from .conflicts import (
     CurrentValue,
+    Decision,
     DetectionResult,
+    VersionColumn,
     current_value,
+    decide_conflict,
     detect_conflicts,
     detect_conflicts_for_appearances,
     dismiss_conflict,
     reopen_conflict,
     resolve_conflict,
+    versions_side_by_side,
 )
 from .demo import DemoResult, load_demo
 from .history import TimelineEntry, claim_timeline
 from .review import flag_conflict, record_event
+from .search import similar_claims
+from .sources import add_source, html_to_text, text_from_upload
 from .versioning import StaleVersion, check_version, save_versioned
 from .workflow import (
     Step,
@@ -32,6 +45,17 @@ from .workflow import (
 )
 
 __all__ = [
+    "Decision",
+    "decide_conflict",
+    "Segment",
+    "VersionColumn",
+    "add_source",
+    "highlight_segments",
+    "html_to_text",
+    "record_claim_from_source",
+    "similar_claims",
+    "text_from_upload",
+    "versions_side_by_side",
     "StaleVersion",
     "Step",
     "TimelineEntry",

@@ -110,3 +110,24 @@ def update_source_text(*, source: Source, text: str, by=None) -> ReanchorReport:
         source._history_user = by
         source.save(update_fields=["text", "updated_at"])
     return reanchor_appearances(source=source)
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    # The appearances whose quote covers this stretch of text (several when quotes overlap).
+    appearance_ids: tuple[int, ...] = ()
+
+
+def highlight_segments(text: str, appearances) -> list[Segment]:
+    """Cut ``text`` at every quote's start and end, so each stretch knows which quotes cover
+    it; overlapping quotes give stretches covered twice. Anchored appearances only."""
+    spans = [(a.start, a.end, a.pk) for a in appearances if a.start is not None]
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    segments = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        if start >= len(text):
+            break
+        covering = tuple(pk for s, e, pk in spans if s <= start and end <= e)
+        segments.append(Segment(text[start:end], covering))
+    return segments

@@ -80,3 +80,26 @@ def update_appearance(
         appearance.value_entities.set(value_entities)
     detect_conflicts_for_appearances({old_claim_id, appearance.claim_id}, by=by)
     return appearance
+
+
+@transaction.atomic
+def record_claim_from_source(
+    *,
+    source: Source,
+    by,
+    claim: Claim | None = None,
+    new_claim: dict | None = None,
+    value_entities: Iterable[Entity] = (),
+    **fields,
+) -> Appearance:
+    """Record a passage of ``source`` as a version of ``claim``, or of a new claim made from
+    ``new_claim`` (statement, subject, property, value_type) — all or nothing."""
+    if claim is None:
+        policy.require(by, "add_claim")
+        claim = Claim(created_by=by, **(new_claim or {}))
+        claim.full_clean(exclude=["version"])
+        claim._history_user = by
+        claim.save()
+    return record_appearance(
+        claim=claim, source=source, by=by, value_entities=value_entities, **fields
+    )

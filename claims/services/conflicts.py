@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -411,6 +411,35 @@ def reopen_conflict(*, conflict: Conflict, by, note: str = "") -> Conflict:
     return conflict
 
 
+class Decision(models.TextChoices):
+    """What a reviewer decides about a conflict."""
+
+    PREVAILS_A = "prevails_a", _("Resolve: version A prevails")
+    PREVAILS_B = "prevails_b", _("Resolve: version B prevails")
+    BOTH_HOLD = "both_hold", _("Resolve: both hold at their dates")
+    DISMISS = "dismiss", _("Dismiss: not a real contradiction")
+    REOPEN = "reopen", _("Reopen")
+
+
+def decide_conflict(*, conflict: Conflict, by, decision: str, note: str) -> Conflict:
+    """Carry out a reviewer's ``decision`` (a Decision value) on ``conflict``."""
+    if decision == Decision.PREVAILS_A:
+        return resolve_conflict(
+            conflict=conflict, by=by, note=note, prevailing=conflict.appearance_a
+        )
+    if decision == Decision.PREVAILS_B:
+        return resolve_conflict(
+            conflict=conflict, by=by, note=note, prevailing=conflict.appearance_b
+        )
+    if decision == Decision.BOTH_HOLD:
+        return resolve_conflict(conflict=conflict, by=by, note=note, both_hold=True)
+    if decision == Decision.DISMISS:
+        return dismiss_conflict(conflict=conflict, by=by, note=note)
+    if decision == Decision.REOPEN:
+        return reopen_conflict(conflict=conflict, by=by, note=note)
+    raise ValidationError(_("Unknown decision: %(decision)s.") % {"decision": decision})
+
+
 # --- The claim's current value ------------------------------------------------------------------
 
 
@@ -446,3 +475,71 @@ def current_value(claim: Claim) -> CurrentValue:
         return CurrentValue("disputed", text=_("disputed"))
     names = {k: v for version in candidates for k, v in version.names.items()}
     return CurrentValue("preferred" if preferred else "agreed", value, describe(value, names))
+
+
+# --- Versions side by side ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionColumn:
+    appearance: Appearance
+    value: object
+    text: str
+    # For sets: (member name, listed by some versions but not all) pairs.
+    members: tuple[tuple[str, bool], ...] = ()
+    # For other values: this value disagrees with another version's.
+    differs: bool = False
+    as_of: object = None
+
+
+def versions_side_by_side(claim: Claim) -> list[VersionColumn]:
+    """Every version of ``claim`` with its value, the members or values that differ marked.
+    Three queries (versions with their source and speaker, their entities)."""
+    appearances = list(
+        claim.appearances.select_related("source", "speaker")
+        .prefetch_related("value_entities")
+        .order_by("source__published_on", "source__title", "pk")
+    )
+    versions = versions_of(appearances, claim.value_type)
+    stated = [version for version in versions.values() if version.value is not None]
+    columns = []
+    if claim.value_type == ValueType.ENTITIES:
+        common = frozenset.intersection(*(v.value for v in stated)) if stated else frozenset()
+        for appearance in appearances:
+            version = versions[appearance.pk]
+            members = tuple(
+                sorted(
+                    ((version.names[pk], pk not in common) for pk in version.value or ()),
+                    key=lambda member: member[0],
+                )
+            )
+            columns.append(
+                VersionColumn(
+                    appearance,
+                    version.value,
+                    describe(version.value, version.names) if version.value else "",
+                    members=members,
+                    as_of=version.as_of,
+                )
+            )
+        return columns
+    options = {
+        "value_type": claim.value_type,
+        "tolerance": claim.tolerance,
+        "compare_text": True,
+    }
+    for appearance in appearances:
+        version = versions[appearance.pk]
+        differs = version.value is not None and any(
+            compare(version, other, **options) is not None for other in stated
+        )
+        columns.append(
+            VersionColumn(
+                appearance,
+                version.value,
+                "" if version.value is None else describe(version.value),
+                differs=differs,
+                as_of=version.as_of,
+            )
+        )
+    return columns

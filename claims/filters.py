@@ -1,0 +1,135 @@
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Appearance, Claim, ClaimStatus, Conflict, Entity, Source, Verdict
+from .text import ISO_639_1
+
+
+def _with_version(queryset, *conditions, **lookups):
+    """Claims with at least one version matching: a semi-join (EXISTS), so a claim is listed
+    once however many of its versions match."""
+    versions = Appearance.objects.filter(*conditions, claim=OuterRef("pk"), **lookups)
+    return queryset.filter(Exists(versions))
+
+
+class ClaimFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Text"), method="filter_text", help_text=_("In statements and quotes.")
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=ClaimStatus.choices, widget=forms.CheckboxSelectMultiple
+    )
+    verdict = django_filters.ModelChoiceFilter(label=_("Verdict"), queryset=Verdict.objects.all())
+    speaker = django_filters.ModelChoiceFilter(
+        label=_("Speaker"),
+        queryset=Entity.objects.filter(appearances_as_speaker__isnull=False).distinct(),
+        method="filter_speaker",
+    )
+    source = django_filters.ModelChoiceFilter(
+        label=_("Source"), queryset=Source.objects.order_by("title"), method="filter_source"
+    )
+    publisher = django_filters.ModelChoiceFilter(
+        label=_("Publisher"),
+        queryset=Entity.objects.filter(published_sources__isnull=False).distinct(),
+        method="filter_publisher",
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Source language"),
+        choices=[(code, code) for code in sorted(ISO_639_1)],
+        method="filter_language",
+    )
+    subject = django_filters.ModelChoiceFilter(
+        label=_("Subject"), queryset=Entity.objects.filter(claims_about__isnull=False).distinct()
+    )
+    assignee = django_filters.ModelChoiceFilter(
+        label=_("Assignee"),
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+    )
+    # Both ends apply to one version: see filter_queryset.
+    said_after = django_filters.DateFilter(
+        label=_("Said on or after"),
+        method="keep",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    said_before = django_filters.DateFilter(
+        label=_("Said on or before"),
+        method="keep",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("A version's date is when it was said, else its source's date."),
+    )
+    has_open_conflict = django_filters.BooleanFilter(
+        label=_("Has an open conflict"),
+        method="filter_open_conflict",
+        widget=forms.Select(choices=[("", "—"), ("true", _("yes")), ("false", _("no"))]),
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("updated_at", "updated"),
+            ("created_at", "created"),
+            ("statement", "statement"),
+            ("status", "status"),
+        ),
+        field_labels={
+            "updated": _("last change"),
+            "created": _("creation"),
+            "statement": _("statement"),
+            "status": _("status"),
+        },
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["status", "verdict", "subject", "assignee"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        quoted = Appearance.objects.filter(claim=OuterRef("pk"), quote__icontains=value)
+        return queryset.filter(Q(statement__icontains=value) | Q(Exists(quoted)))
+
+    def filter_speaker(self, queryset, name, value):
+        return _with_version(queryset, speaker=value)
+
+    def filter_source(self, queryset, name, value):
+        return _with_version(queryset, source=value)
+
+    def filter_publisher(self, queryset, name, value):
+        return _with_version(queryset, source__publisher=value)
+
+    def filter_language(self, queryset, name, value):
+        return _with_version(queryset, source__language=value)
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        after = self.form.cleaned_data.get("said_after")
+        before = self.form.cleaned_data.get("said_before")
+        if not after and not before:
+            return queryset
+        # A version's date is when it was said, or failing that its source's publication date
+        # (dates with a precision count from the first day of their period).
+        said, published = Q(said_on__isnull=False), Q(said_on__isnull=True)
+        if after:
+            said &= Q(said_on__gte=after)
+            published &= Q(source__published_on__gte=after)
+        if before:
+            said &= Q(said_on__lte=before)
+            published &= Q(source__published_on__lte=before)
+        return _with_version(queryset, said | published)
+
+    def filter_open_conflict(self, queryset, name, value):
+        open_conflicts = Conflict.objects.open().filter(
+            Q(appearance_a__claim=OuterRef("pk")) | Q(appearance_b__claim=OuterRef("pk"))
+        )
+        return (
+            queryset.filter(Exists(open_conflicts))
+            if value
+            else queryset.exclude(Exists(open_conflicts))
+        )

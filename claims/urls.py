@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "claims"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("claims/", views.claim_list, name="claim-list"),
+    path("claims/export.csv", views.claim_export, name="claim-export"),
+    path("claims/similar/", views.claim_similar, name="claim-similar"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim-detail"),
+    path("claims/<int:pk>/edit/", views.claim_edit, name="claim-edit"),
+    path("claims/<int:pk>/review/", views.claim_review, name="claim-review"),
+    path("conflicts/<int:pk>/decide/", views.conflict_decide, name="conflict-decide"),
+    path("sources/", views.source_list, name="source-list"),
+    path("sources/new/", views.source_create, name="source-create"),
+    path("sources/<int:pk>/", views.source_detail, name="source-detail"),
+    path("entities/search/", views.entity_search, name="entity-search"),
+    path("entities/<int:pk>/", views.entity_detail, name="entity-detail"),
+    path("queues/<str:name>/", views.queue, name="queue"),
+]

@@ -1,0 +1,389 @@
+"""The editors' pages. Each view fetches, binds a form, calls a service and redirects; the
+services check roles and rules, so a refused step is refused here too (403, or a message)."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import policy
+from .filters import ClaimFilter
+from .forms import (
+    ClaimEditForm,
+    ConflictDecisionForm,
+    RecordForm,
+    ReviewStepForm,
+    SourceForm,
+)
+from .models import (
+    Appearance,
+    Claim,
+    ClaimStatus,
+    Conflict,
+    Entity,
+    ReviewEvent,
+    Source,
+)
+from .services import (
+    Decision,
+    Step,
+    add_source,
+    available_steps,
+    claim_timeline,
+    current_value,
+    decide_conflict,
+    highlight_segments,
+    record_claim_from_source,
+    similar_claims,
+    take_step,
+    update_claim,
+    versions_side_by_side,
+)
+
+PAGE_SIZE = 25
+
+
+def _claim_rows(queryset):
+    """A claim list's rows with what each row shows, in a fixed number of queries."""
+    return queryset.with_counts().select_related("verdict", "subject", "assignee")
+
+
+def _page(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+def dashboard(request):
+    by_status = dict(Claim.objects.values_list("status").annotate(count=Count("pk")))
+    context = {
+        "status_counts": [
+            (status, label, by_status.get(status, 0)) for status, label in ClaimStatus.choices
+        ],
+        "open_conflicts": Conflict.objects.open().count(),
+        "mine": _claim_rows(
+            Claim.objects.filter(assignee=request.user).exclude(status=ClaimStatus.ARCHIVED)
+        )[:10],
+        "recent": ReviewEvent.objects.select_related("claim", "actor")[:15],
+    }
+    return render(request, "claims/dashboard.html", context)
+
+
+@login_required
+def claim_list(request):
+    claim_filter = ClaimFilter(request.GET, queryset=Claim.objects.all())
+    claims = _claim_rows(claim_filter.qs)
+    if not request.GET.get("ordering"):
+        claims = claims.order_by("-updated_at", "-pk")
+    page = _page(request, claims)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "claims/claim_list.html",
+        {"filter": claim_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def claim_export(request):
+    """The filtered list as CSV: the same filters as the list, every row, no pagination."""
+    claim_filter = ClaimFilter(request.GET, queryset=Claim.objects.all())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="claims.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["id", "statement", "status", "verdict", "subject", "property", "assignee",
+         "versions", "open_conflicts", "updated_at"]
+    )  # fmt: skip
+    for claim in _claim_rows(claim_filter.qs).order_by("pk").iterator(chunk_size=1000):
+        writer.writerow(
+            [
+                claim.pk,
+                claim.statement,
+                claim.status,
+                claim.verdict.label if claim.verdict else "",
+                claim.subject.name if claim.subject else "",
+                claim.property,
+                claim.assignee.get_username() if claim.assignee else "",
+                claim.appearance_count,
+                claim.open_conflict_count,
+                claim.updated_at.isoformat(),
+            ]
+        )
+    return response
+
+
+@login_required
+def claim_detail(request, pk):
+    claim = get_object_or_404(
+        Claim.objects.select_related(
+            "subject", "verdict", "assignee", "proposed_verdict", "proposed_by"
+        ),
+        pk=pk,
+    )
+    steps = available_steps(claim, request.user)
+    conflicts = (
+        Conflict.objects.involving(claim)
+        .select_related("appearance_a__source", "appearance_b__source", "resolved_by", "prevailing")
+        .order_by("state", "created_at")
+    )
+    context = {
+        "claim": claim,
+        "columns": versions_side_by_side(claim),
+        "current": current_value(claim),
+        "conflicts": conflicts,
+        "evidence": claim.evidence.select_related("source"),
+        "timeline": claim_timeline(claim),
+        "review_form": ReviewStepForm(steps=steps, initial={"based_on": claim.version})
+        if steps
+        else None,
+        "can_decide": policy.can(request.user, "decide_conflict"),
+        "can_edit": policy.can(request.user, "change_claim"),
+        "decisions": Decision.choices,
+        "twins": Claim.objects.same_fact_as(claim).exclude(pk=claim.pk),
+    }
+    return render(request, "claims/claim_detail.html", context)
+
+
+@login_required
+def claim_edit(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    policy.require(request.user, "change_claim")
+    form = ClaimEditForm(request.POST or None, instance=claim)
+    if request.method == "POST":
+        with transaction.atomic():
+            if form.is_valid():
+                if form.changes():
+                    update_claim(
+                        claim=claim,
+                        by=request.user,
+                        based_on=form.cleaned_data["based_on"],
+                        **form.changes(),
+                    )
+                messages.success(request, _("Claim saved."))
+                return redirect("claims:claim-detail", pk=claim.pk)
+    return render(request, "claims/claim_form.html", {"form": form, "claim": claim})
+
+
+@login_required
+@require_POST
+def claim_review(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = ReviewStepForm(request.POST, steps=Step.values)
+    if not form.is_valid():
+        messages.error(request, form.errors.as_text())
+        return redirect("claims:claim-detail", pk=pk)
+    # The step applies to the version the user saw, not whatever is there now.
+    claim.version = form.cleaned_data["based_on"]
+    try:
+        take_step(
+            claim=claim,
+            by=request.user,
+            step=form.cleaned_data["step"],
+            verdict=form.cleaned_data["verdict"],
+            note=form.cleaned_data["note"],
+            assignee=form.cleaned_data["assignee"],
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("Done: %(step)s.") % {"step": Step(form.cleaned_data["step"]).label}
+        )
+    return redirect("claims:claim-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def conflict_decide(request, pk):
+    conflict = get_object_or_404(
+        Conflict.objects.select_related("appearance_a", "appearance_b"), pk=pk
+    )
+    back = redirect("claims:claim-detail", pk=request.POST.get("claim") or conflict.claim_id)
+    form = ConflictDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors.as_text())
+        return back
+    try:
+        decide_conflict(
+            conflict=conflict,
+            by=request.user,
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Conflict updated."))
+    return back
+
+
+@login_required
+def source_list(request):
+    sources = (
+        Source.objects.with_appearance_count()
+        .select_related("publisher")
+        .order_by("-created_at", "-pk")
+    )
+    return render(request, "claims/source_list.html", {"page": _page(request, sources)})
+
+
+@login_required
+def source_create(request):
+    policy.require(request.user, "add_source")
+    form = SourceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            source = add_source(by=request.user, **form.source_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Source added. Select a passage to record a claim."))
+            return redirect("claims:source-detail", pk=source.pk)
+    return render(request, "claims/source_form.html", {"form": form})
+
+
+@login_required
+def source_detail(request, pk):
+    source = get_object_or_404(Source.objects.select_related("publisher"), pk=pk)
+    appearances = list(
+        source.appearances.select_related("claim", "speaker").order_by("start", "pk")
+    )
+    form = RecordForm(request.POST or None)
+    if request.method == "POST":
+        policy.require(request.user, "record_appearance")
+        if form.is_valid():
+            fields = form.appearance_fields()
+            try:
+                appearance = record_claim_from_source(
+                    source=source,
+                    by=request.user,
+                    claim=form.cleaned_data.get("claim"),
+                    new_claim=form.new_claim(),
+                    value_entities=fields.pop("value_entities", ()),
+                    **fields,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Recorded as a version of this claim."))
+                return redirect("claims:claim-detail", pk=appearance.claim_id)
+    context = {
+        "source": source,
+        "segments": highlight_segments(source.text, appearances),
+        "appearances": appearances,
+        "form": form,
+        "can_record": policy.can(request.user, "record_appearance"),
+    }
+    return render(request, "claims/source_detail.html", context)
+
+
+@login_required
+def entity_detail(request, pk):
+    entity = get_object_or_404(Entity, pk=pk)
+    made = Claim.objects.filter(
+        Exists(Appearance.objects.filter(claim=OuterRef("pk"), speaker=entity))
+    )
+    conflicts = Conflict.objects.filter(
+        Q(appearance_a__speaker=entity) | Q(appearance_b__speaker=entity)
+    ).select_related("claim")
+    context = {
+        "entity": entity,
+        "aliases": entity.aliases.all(),
+        "page": _page(request, _claim_rows(made).order_by("-updated_at", "-pk")),
+        "track_record": made.filter(status=ClaimStatus.REVIEWED)
+        .values("verdict__label", "verdict__rating_value")
+        .annotate(count=Count("pk"))
+        .order_by("-verdict__rating_value", "verdict__label"),
+        "conflicts": conflicts.order_by("state", "-created_at")[:50],
+    }
+    return render(request, "claims/entity_detail.html", context)
+
+
+QUEUES = {
+    "conflicts": _("Open conflicts, oldest first"),
+    "mine": _("Claims assigned to me"),
+    "unreviewed": _("Claims not yet reviewed"),
+}
+
+
+@login_required
+def queue(request, name):
+    if name not in QUEUES:
+        raise Http404
+    if name == "conflicts":
+        conflicts = (
+            Conflict.objects.open()
+            .select_related("claim", "appearance_a__source", "appearance_b__source")
+            .order_by("created_at", "pk")
+        )
+        return render(
+            request,
+            "claims/conflict_queue.html",
+            {"title": QUEUES[name], "page": _page(request, conflicts)},
+        )
+    claims = Claim.objects.all()
+    if name == "mine":
+        claims = claims.filter(assignee=request.user).exclude(status=ClaimStatus.ARCHIVED)
+    else:
+        claims = claims.filter(status__in=[ClaimStatus.NEW, ClaimStatus.IN_REVIEW])
+    page = _page(request, _claim_rows(claims).order_by("created_at", "pk"))
+    return render(
+        request, "claims/claim_queue.html", {"title": QUEUES[name], "page": page, "name": name}
+    )
+
+
+@login_required
+def entity_search(request):
+    """Entities whose name or an alias contains the typed text, accents aside (JSON)."""
+    from .text import normalize_name
+
+    key = normalize_name(request.GET.get("q", ""))
+    if len(key) < 2:
+        return JsonResponse({"results": []})
+    entities = (
+        Entity.objects.filter(
+            Q(normalized_name__contains=key) | Q(aliases__normalized__contains=key)
+        )
+        .distinct()
+        .prefetch_related(Prefetch("aliases"))
+        .order_by("name")[:10]
+    )
+    return JsonResponse(
+        {
+            "results": [
+                {"id": e.pk, "name": e.name, "aliases": [a.name for a in e.aliases.all()]}
+                for e in entities
+            ]
+        }
+    )
+
+
+@login_required
+def claim_similar(request):
+    """Claims that look like the given passage (JSON), for the record form's proposals."""
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "id": claim.pk,
+                    "statement": claim.statement,
+                    "value_type": claim.value_type,
+                    "score": score,
+                }
+                for claim, score in similar_claims(request.GET.get("q", ""))
+            ]
+        }
+    )
