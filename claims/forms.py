@@ -108,18 +108,18 @@ class AppearanceForm(VersionedForm):
 class ReviewStepForm(forms.Form):
     """One step of the review workflow; ``steps`` are those the user may take now."""
 
-    step = forms.ChoiceField(label=_("step"))
+    step = forms.ChoiceField(label=_("Step"))
     verdict = forms.ModelChoiceField(
-        label=_("verdict"), queryset=Verdict.objects.all(), required=False
+        label=_("Verdict"), queryset=Verdict.objects.all(), required=False
     )
     assignee = forms.ModelChoiceField(
-        label=_("assign to"),
+        label=_("Assign to"),
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
         required=False,
         help_text=_("Empty: unassign."),
     )
     note = forms.CharField(
-        label=_("note"),
+        label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_("Required to mark reviewed, send back, archive or reopen."),
@@ -266,8 +266,9 @@ class RecordForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Select the passage in the text: the quote and its position fill in."),
     )
-    start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    end = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    # Filled in when the passage is selected; without them the quote is looked up in the text.
+    start = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+    end = forms.IntegerField(min_value=1, widget=forms.HiddenInput, required=False)
     claim = forms.ModelChoiceField(
         label=_("Existing claim"),
         queryset=Claim.objects.all(),
@@ -300,8 +301,31 @@ class RecordForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, source: Source, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+
+    def clean_quote(self):
+        # The text is stored as given: a quote typed with the page's line endings still matches.
+        return self.cleaned_data["quote"].replace("\r\n", "\n")
+
     def clean(self):
         cleaned = super().clean()
+        quote = cleaned.get("quote")
+        if quote and (cleaned.get("start") is None or cleaned.get("end") is None):
+            # Typed or pasted rather than selected (from a keyboard, say): find it in the text.
+            found = self.source.text.count(quote)
+            if found == 1:
+                cleaned["start"] = self.source.text.index(quote)
+                cleaned["end"] = cleaned["start"] + len(quote)
+            elif found == 0:
+                self.add_error("quote", _("This passage is not in the source's text."))
+            else:
+                self.add_error(
+                    "quote",
+                    _("This passage occurs %(count)d times in the text; select the one you mean.")
+                    % {"count": found},
+                )
         claim, statement = cleaned.get("claim"), cleaned.get("statement", "").strip()
         if claim and statement:
             raise ValidationError(_("Choose an existing claim or write a new one, not both."))
@@ -346,6 +370,7 @@ class SourceForm(forms.ModelForm):
         required=False,
         help_text=_(".txt or .html, UTF-8, up to 5 MB; HTML is reduced to its readable text."),
     )
+    url = forms.URLField(label=_("URL"), max_length=2000, required=False, assume_scheme="https")
     published = PreciseDateField(label=_("Published on"), required=False)
     publisher = EntityNameField(label=_("Publisher"), required=False)
 
@@ -359,7 +384,6 @@ class SourceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
         self.fields["title"].help_text = _("Taken from an HTML file's title when left empty.")
-        self.fields["url"].assume_scheme = "https"
 
     def clean(self):
         cleaned = super().clean()

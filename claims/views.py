@@ -261,7 +261,7 @@ def source_detail(request, pk):
     appearances = list(
         source.appearances.select_related("claim", "speaker").order_by("start", "pk")
     )
-    form = RecordForm(request.POST or None)
+    form = RecordForm(request.POST or None, source=source)
     if request.method == "POST":
         policy.require(request.user, "record_appearance")
         if form.is_valid():

@@ -1,0 +1,144 @@
+"""The editors' pages over HTTP: who may open them, what they cost, what they show."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from claims.models import Claim, Source
+from claims.services import record_appearance
+from tests.factories import make_claim, make_entity, make_source, make_user
+
+ROLES = ["editor", "reviewer", "admin"]
+
+
+def login(client, role):
+    client.force_login(get_user_model().objects.get(username=role))
+    return client
+
+
+def co_chairs():
+    return Claim.objects.get(subject__name="Africa Focus Group", property="co-chairs")
+
+
+PAGES = {
+    "dashboard": lambda: reverse("claims:dashboard"),
+    "claim list": lambda: reverse("claims:claim-list"),
+    "claim export": lambda: reverse("claims:claim-export"),
+    "claim page": lambda: reverse("claims:claim-detail", args=[co_chairs().pk]),
+    "source list": lambda: reverse("claims:source-list"),
+    "source page": lambda: reverse("claims:source-detail", args=[Source.objects.first().pk]),
+    "entity page": lambda: reverse("claims:entity-detail", args=[co_chairs().subject_id]),
+    "conflict queue": lambda: reverse("claims:queue", args=["conflicts"]),
+    "my queue": lambda: reverse("claims:queue", args=["mine"]),
+    "unreviewed queue": lambda: reverse("claims:queue", args=["unreviewed"]),
+    "similar claims": lambda: reverse("claims:claim-similar") + "?q=Niger",
+    "entity search": lambda: reverse("claims:entity-search") + "?q=etats",
+    "add a source": lambda: reverse("claims:source-create"),
+    "edit a claim": lambda: reverse("claims:claim-edit", args=[co_chairs().pk]),
+}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("role", ROLES)
+def test_each_page_opens_for_every_role(client, demo, role, page):
+    response = login(client, role).get(PAGES[page]())
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_each_page_sends_anonymous_users_to_log_in(client, demo, page):
+    response = client.get(PAGES[page]())
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_user_without_a_role_is_refused_the_editors_pages(client, demo):
+    client.force_login(get_user_model().objects.create_user("visitor"))
+    assert client.get(PAGES["add a source"]()).status_code == 403
+    assert client.get(PAGES["edit a claim"]()).status_code == 403
+    response = client.post(
+        reverse("claims:source-detail", args=[Source.objects.first().pk]), {"quote": "x"}
+    )
+    assert response.status_code == 403
+
+
+@pytest.fixture
+def rows(db, request):
+    """``request.param`` claims, each with two versions from its own source and speaker."""
+    user = make_user("reviewer", username="rows")
+    subject = make_entity(name="Subject")
+    for number in range(request.param):
+        claim = make_claim(
+            statement=f"Claim {number}", value_type="number", subject=subject, assignee=user
+        )
+        for value in (1, 2):
+            record_appearance(
+                claim=claim,
+                source=make_source(publisher=make_entity(name=f"Paper {number}-{value}")),
+                speaker=make_entity(name=f"Speaker {number}-{value}", kind="person"),
+                attribution="reported",
+                value_number=value,
+            )
+    return user
+
+
+@pytest.mark.parametrize("rows", [10, 50], indirect=True)
+@pytest.mark.parametrize(
+    ("name", "url", "most"),
+    [
+        # session, user, count, the page of rows (counts in subqueries, relations joined),
+        # and the choices of 6 filters: 10, whatever the number of rows.
+        ("claim list", lambda user: reverse("claims:claim-list"), 10),
+        # session, user, the rows (all, streamed), nothing per row.
+        ("claim export", lambda user: reverse("claims:claim-export"), 3),
+        # session, user, count, the page (with their quote count and publisher).
+        ("source list", lambda user: reverse("claims:source-list"), 4),
+        # session, user, status counts, open conflicts, my claims, recent activity.
+        ("dashboard", lambda user: reverse("claims:dashboard"), 6),
+        # session, user, count, the page of conflicts with their claims and sources.
+        ("conflict queue", lambda user: reverse("claims:queue", args=["conflicts"]), 4),
+        ("my queue", lambda user: reverse("claims:queue", args=["mine"]), 4),
+        ("unreviewed queue", lambda user: reverse("claims:queue", args=["unreviewed"]), 4),
+        # session, user, entity, aliases, count, page, track record, conflicts.
+        (
+            "subject page",
+            lambda user: reverse("claims:entity-detail", args=[Claim.objects.first().subject_id]),
+            8,
+        ),
+    ],
+)
+def test_list_pages_cost_the_same_for_10_and_50_rows(
+    client, rows, django_assert_max_num_queries, name, url, most
+):
+    client.force_login(rows)
+    with django_assert_max_num_queries(most):
+        response = client.get(url(rows))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("versions", [10, 50])
+def test_the_claim_page_costs_the_same_for_10_and_50_versions(
+    client, db, django_assert_max_num_queries, versions
+):
+    reviewer = make_user("reviewer")
+    claim = make_claim(value_type="entities")
+    members = [make_entity(name=f"Member {n}") for n in range(3)]
+    source = make_source()
+    for number in range(versions):
+        record_appearance(
+            claim=claim,
+            source=source,
+            speaker=members[number % 3],
+            value_entities=members[: 1 + number % 3],
+        )
+    client.force_login(reviewer)
+    # session, user, claim, the user's permissions (two); versions and their entities (side
+    # by side), again for the current value; timeline (events, claim history, version
+    # history); possible duplicates; the review form's verdicts and users; conflicts;
+    # evidence: 17, whatever the number of versions.
+    with django_assert_max_num_queries(17):
+        response = client.get(reverse("claims:claim-detail", args=[claim.pk]))
+    assert response.status_code == 200
+    # Member 0 is listed by every version; members 1 and 2 by some: those are marked.
+    marked = response.content.decode().count('class="differs"')
+    assert marked == sum(number % 3 for number in range(versions))
