@@ -285,7 +285,10 @@ class RecordForm(forms.Form):
     subject = EntityNameField(label=_("New claim: subject"), required=False)
     property = forms.CharField(label=_("New claim: property"), required=False, max_length=200)
     value_type = forms.ChoiceField(
-        label=_("New claim: value type"), choices=ValueType.choices, initial=ValueType.NONE
+        label=_("New claim: value type"),
+        choices=ValueType.choices,
+        initial=ValueType.NONE,
+        required=False,
     )
     speaker = EntityNameField(
         label=_("Speaker"), required=False, help_text=_("Any of their names or aliases.")
@@ -331,7 +334,7 @@ class RecordForm(forms.Form):
             raise ValidationError(_("Choose an existing claim or write a new one, not both."))
         if not claim and not statement:
             raise ValidationError(_("Choose an existing claim or write a new statement."))
-        value_type = claim.value_type if claim else cleaned.get("value_type", ValueType.NONE)
+        value_type = claim.value_type if claim else cleaned.get("value_type") or ValueType.NONE
         try:
             cleaned["values"] = parse_value(value_type, cleaned.get("value", ""))
         except ValidationError as error:
@@ -345,7 +348,7 @@ class RecordForm(forms.Form):
             "statement": self.cleaned_data["statement"].strip(),
             "subject": self.cleaned_data.get("subject"),
             "property": self.cleaned_data.get("property", ""),
-            "value_type": self.cleaned_data["value_type"],
+            "value_type": self.cleaned_data.get("value_type") or ValueType.NONE,
         }
 
     def appearance_fields(self) -> dict:

@@ -128,6 +128,7 @@ class Source(Timestamped):
         return str(date) if date else ""
 
     def clean(self):
+        self.content_sha256 = sha256_of(self.text)
         errors = clean_precise_date(self, "published_on")
         if errors:
             raise ValidationError(errors)

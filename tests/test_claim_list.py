@@ -1,0 +1,150 @@
+"""The claims list: each filter narrows the demo list as it should, filters combine, and the CSV
+export holds exactly the filtered list."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from claims.models import Claim, Entity, Source, Verdict
+from claims.services import assign, mark_reviewed, record_claim_from_source, start_review
+
+ALL = 16
+
+
+@pytest.fixture
+def desk(client, demo):
+    users = {user.username: user for user in get_user_model().objects.all()}
+    client.force_login(users["editor"])
+    return users
+
+
+def listed(client, **params):
+    response = client.get(reverse("claims:claim-list"), params)
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.paginator.count <= 25, "the demo fits one page"
+    return {claim.statement for claim in page.object_list}
+
+
+def statements(**lookups):
+    return set(Claim.objects.filter(**lookups).values_list("statement", flat=True))
+
+
+def test_without_filters_every_claim_is_listed(client, desk):
+    assert len(listed(client)) == ALL
+
+
+def test_status_and_verdict(client, desk):
+    reviewer = desk["reviewer"]
+    held_in = Claim.objects.get(property="held in")
+    claim = start_review(claim=held_in, by=reviewer)
+    assert listed(client, status="in_review") == {held_in.statement}
+    accurate = Verdict.objects.get(slug="accurate")
+    mark_reviewed(claim=claim, by=reviewer, verdict=accurate, note="Both agree.")
+    assert listed(client, verdict=accurate.pk) == {held_in.statement}
+    assert listed(client, status=["new", "reviewed"]) == statements()
+    assert len(listed(client, status="new")) == ALL - 1
+
+
+def test_speaker(client, desk):
+    chekkori = Entity.objects.get(name="Ismail Chekkori")
+    assert listed(client, speaker=chekkori.pk) == statements(appearances__speaker=chekkori)
+    assert len(listed(client, speaker=chekkori.pk)) == 3
+
+
+def test_source_publisher_and_language(client, desk):
+    marrakech = Source.objects.get(title__contains="Marrakech")
+    expected = statements(appearances__source=marrakech)
+    assert len(expected) == 5
+    assert listed(client, source=marrakech.pk) == expected
+    marrakech.publisher = Entity.objects.create(name="Ministry", kind="organization")
+    marrakech.save()
+    assert listed(client, publisher=marrakech.publisher.pk) == expected
+    assert len(listed(client, language="fr")) == ALL
+    english = Source.objects.create(title="Report", language="en", text="Niger is a country.")
+    record_claim_from_source(
+        source=english,
+        by=desk["editor"],
+        new_claim={"statement": "Niger is a country."},
+        quote="Niger is a country.",
+        start=0,
+        end=19,
+    )
+    assert listed(client, language="en") == {"Niger is a country."}
+
+
+def test_subject_and_assignee(client, desk):
+    morocco = Entity.objects.get(name="Morocco")
+    assert listed(client, subject=morocco.pk) == statements(subject=morocco)
+    assert len(statements(subject=morocco)) == 4
+    claim = Claim.objects.get(property="launch year")
+    assign(claim=claim, to=desk["editor"], by=desk["reviewer"])
+    assert listed(client, assignee=desk["editor"].pk) == {claim.statement}
+
+
+def test_date_range_uses_when_said_else_the_source_date(client, desk):
+    dated = statements(appearances__source__title__contains="Marrakech")
+    assert listed(client, said_after="2022-01-01") == dated
+    assert listed(client, said_after="2022-01-01", said_before="2022-12-31") == dated
+    assert listed(client, said_before="2021-12-31") == set()
+    assert listed(client, said_after="2023-01-01") == set()
+
+
+def test_has_open_conflict(client, desk):
+    co_chairs = Claim.objects.get(subject__name="Africa Focus Group", property="co-chairs")
+    assert listed(client, has_open_conflict="true") == {co_chairs.statement}
+    assert len(listed(client, has_open_conflict="false")) == ALL - 1
+
+
+def test_text_searches_statements_and_quotes(client, desk):
+    assert listed(client, q="small group") == {
+        "Morocco is a member of the Coalition's Small Group."
+    }
+    # "co-présidence" is only in a quote, in French.
+    assert listed(client, q="co-présidence") == {
+        Claim.objects.get(subject__name="Africa Focus Group", property="co-chairs").statement
+    }
+
+
+def test_filters_combine(client, desk):
+    state = Entity.objects.get(name="US Department of State")
+    morocco = Entity.objects.get(name="Morocco")
+    assert listed(client, speaker=state.pk, subject=morocco.pk) == {
+        "No terrorist incident was recorded in Morocco in 2021.",
+        "Morocco's anti-terrorism legislation was enacted in 2003.",
+    }
+    assert listed(client, speaker=state.pk, subject=morocco.pk, q="2003") == {
+        "Morocco's anti-terrorism legislation was enacted in 2003."
+    }
+
+
+def test_filter_state_is_in_the_url_and_the_count_shown(client, desk):
+    state = Entity.objects.get(name="US Department of State")
+    response = client.get(
+        reverse("claims:claim-list"), {"speaker": state.pk, "ordering": "statement"}
+    )
+    content = response.content.decode()
+    count = len(statements(appearances__speaker=state))
+    assert f"{count} claims" in content
+    assert f"export.csv?speaker={state.pk}&amp;ordering=statement" in content
+    listed_in_order = [claim.statement for claim in response.context["page"].object_list]
+    assert listed_in_order == sorted(listed_in_order)
+
+
+def test_csv_export_matches_the_filtered_list(client, desk):
+    state = Entity.objects.get(name="US Department of State")
+    params = {"speaker": state.pk, "has_open_conflict": "false"}
+    response = client.get(reverse("claims:claim-export"), params)
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert {row["statement"] for row in rows} == listed(client, **params)
+    assert rows[0].keys() >= {"id", "status", "verdict", "subject", "versions", "open_conflicts"}
+
+
+def test_an_invalid_filter_value_is_reported_not_a_crash(client, desk):
+    response = client.get(reverse("claims:claim-list"), {"said_after": "2021-02-30"})
+    assert response.status_code == 200
+    assert "Enter a valid date" in response.content.decode()
