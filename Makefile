@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint format check clean
+.PHONY: run test install translations lint format check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,14 +12,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) translations
+
+# Compiled at every install (pure Python, a fraction of a second); .mo files are not committed.
+translations: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py compile_translations -v 0 > /dev/null
 
 ## Set everything up and serve the demo on http://127.0.0.1:8000 (SQLite, no server needed).
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo
-	@echo "Open http://127.0.0.1:8000/admin/ and log in with one of the users above."
+	@echo "Open http://127.0.0.1:8000/ and log in with one of the users above"
+	@echo "(administrators also have http://127.0.0.1:8000/admin/)."
 	@echo
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -143,3 +143,23 @@ def test_the_claim_page_costs_the_same_for_10_and_50_versions(
     # Member 0 is listed by every version; members 1 and 2 by some: those are marked.
     marked = response.content.decode().count('class="differs"')
     assert marked == sum(number % 3 for number in range(versions))
+
+
+def test_pages_speak_french_when_asked(client, demo):
+    login(client, "editor")
+    response = client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    assert response.status_code == 302
+    page = client.get(reverse("claims:dashboard")).content.decode()
+    assert '<html lang="fr">' in page
+    assert "Tableau de bord" in page and "Conflits ouverts" in page
+    claim = client.get(PAGES["claim page"]()).content.decode()
+    assert "côte à côte" in claim and "une version n&#x27;est pas datée" in claim
+
+
+def test_every_message_has_its_french_translation():
+    import polib
+    from django.conf import settings
+
+    catalog = polib.pofile(str(settings.BASE_DIR / "locale/fr/LC_MESSAGES/django.po"))
+    assert catalog.percent_translated() == 100
+    assert not catalog.fuzzy_entries()

@@ -58,24 +58,22 @@ def compare_entity_sets(a: Version, b: Version) -> tuple[str, frozenset, frozens
     if not only_a and not only_b:
         return None
     names = {**a.names, **b.names}
-    lines = [
-        _("%(member)s: listed by %(by)s, not by %(not_by)s.")
-        % {"member": names.get(member, f"#{member}"), "by": _quoted(b), "not_by": _quoted(a)}
-        for member in sorted(only_b, key=lambda member: names.get(member, ""))
-    ] + [
-        _("%(member)s: listed by %(by)s, not by %(not_by)s.")
-        % {"member": names.get(member, f"#{member}"), "by": _quoted(a), "not_by": _quoted(b)}
-        for member in sorted(only_a, key=lambda member: names.get(member, ""))
-    ]
-    if not only_a:
+
+    def listed(member: int, by: Version, not_by: Version) -> str:
+        return _("%(member)s: listed by %(by)s, not by %(not_by)s.") % {
+            "member": names.get(member, f"#{member}"),
+            "by": _quoted(by),
+            "not_by": _quoted(not_by),
+        }
+
+    by_name = {"key": lambda member: names.get(member, "")}
+    lines = [listed(member, b, a) for member in sorted(only_b, **by_name)]
+    lines += [listed(member, a, b) for member in sorted(only_a, **by_name)]
+    if not only_a or not only_b:
+        smaller, larger = (a, b) if not only_a else (b, a)
         lines.append(
-            _("The list of %(a)s is contained in that of %(b)s.")
-            % {"a": _quoted(a), "b": _quoted(b)}
-        )
-    elif not only_b:
-        lines.append(
-            _("The list of %(b)s is contained in that of %(a)s.")
-            % {"a": _quoted(a), "b": _quoted(b)}
+            _("The list of %(smaller)s is contained in that of %(larger)s.")
+            % {"smaller": _quoted(smaller), "larger": _quoted(larger)}
         )
     return " ".join(lines), frozenset(only_a), frozenset(only_b)
 

@@ -26,6 +26,6 @@ class Command(BaseCommand):
         result = load_demo()
         created = ", ".join(f"{count} {name}" for name, count in result.created.items() if count)
         self.stdout.write(self.style.SUCCESS(f"Demo loaded. Created: {created or 'nothing new'}."))
-        self.stdout.write("Demo users (log in at /admin/):")
+        self.stdout.write("Demo users (log in at /accounts/login/):")
         for username, password, _created in result.users:
             self.stdout.write(f"  {username:<10} password: {password}")
