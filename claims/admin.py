@@ -1,11 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +23,6 @@ from .models import (
     Verdict,
 )
 from .services import (
-    Step,
     available_steps,
     claim_timeline,
     current_value,
@@ -35,7 +31,6 @@ from .services import (
     detect_conflicts_for_appearances,
     flag_conflict,
     reanchor_appearances,
-    take_step,
     update_appearance,
     update_claim,
 )
@@ -311,13 +306,6 @@ class ClaimAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()
 
-    def get_urls(self):
-        review = self.admin_site.admin_view(self.review_view)
-        return [
-            path("<path:object_id>/review/", review, name="claims_claim_review"),
-            *super().get_urls(),
-        ]
-
     def has_delete_permission(self, request, obj=None):
         # Nothing a user does deletes history: a reviewed claim is archived, never deleted.
         if obj is not None and obj.status == ClaimStatus.REVIEWED:
@@ -372,37 +360,6 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 )
             extra_context["timeline"] = claim_timeline(claim)
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def review_view(self, request, object_id):
-        """Take one workflow step. The role is checked by the service (403 if refused); a
-        rule that refuses the step (wrong status, no note, open conflicts, a stale version)
-        comes back as a message on the claim's page."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        claim = get_object_or_404(Claim, pk=object_id)
-        form = ReviewStepForm(request.POST, steps=Step.values)
-        back = redirect("admin:claims_claim_change", claim.pk)
-        if not form.is_valid():
-            messages.error(request, form.errors.as_text())
-            return back
-        # The step applies to the version the reviewer saw, not whatever is there now.
-        claim.version = form.cleaned_data["based_on"]
-        try:
-            take_step(
-                claim=claim,
-                by=request.user,
-                step=form.cleaned_data["step"],
-                verdict=form.cleaned_data["verdict"],
-                note=form.cleaned_data["note"],
-                assignee=form.cleaned_data["assignee"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request, _("Done: %(step)s.") % {"step": Step(form.cleaned_data["step"]).label}
-            )
-        return back
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -83,7 +83,7 @@ class ClaimFilter(django_filters.FilterSet):
 
     class Meta:
         model = Claim
-        fields = ["status", "verdict", "subject", "assignee"]
+        fields = []  # all declared above, in the order the form shows them
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

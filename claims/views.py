@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -180,11 +182,17 @@ def claim_edit(request, pk):
 @login_required
 @require_POST
 def claim_review(request, pk):
+    """Take one workflow step (from the claim's page, or the admin's: ``next`` says where to
+    go back). The role is checked by the service (403); a rule that refuses the step (wrong
+    status, no note, open conflicts, a stale version) comes back as a message."""
     claim = get_object_or_404(Claim, pk=pk)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("claims:claim-detail", args=[pk])
     form = ReviewStepForm(request.POST, steps=Step.values)
     if not form.is_valid():
         messages.error(request, form.errors.as_text())
-        return redirect("claims:claim-detail", pk=pk)
+        return redirect(back)
     # The step applies to the version the user saw, not whatever is there now.
     claim.version = form.cleaned_data["based_on"]
     try:
@@ -202,7 +210,7 @@ def claim_review(request, pk):
         messages.success(
             request, _("Done: %(step)s.") % {"step": Step(form.cleaned_data["step"]).label}
         )
-    return redirect("claims:claim-detail", pk=pk)
+    return redirect(back)
 
 
 @login_required

@@ -94,7 +94,7 @@ def test_a_review_step_posted_from_a_stale_page_is_refused_with_a_message(client
     update_claim(claim=claim, by=users["editor"], based_on=1, statement="Edited meanwhile.")
     client.force_login(users["reviewer"])
     response = client.post(
-        reverse("admin:claims_claim_review", args=[claim.pk]),
+        reverse("claims:claim-review", args=[claim.pk]),
         {"step": "start_review", "based_on": 1},
         follow=True,
     )
@@ -105,8 +105,7 @@ def test_a_review_step_posted_from_a_stale_page_is_refused_with_a_message(client
 THREADS = 8
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_saves_of_one_version_exactly_one_wins():
+def test_concurrent_saves_of_one_version_exactly_one_wins(reference_data):
     if connection.vendor == "sqlite":
         pytest.skip("SQLite serialises writers: there is no concurrent save to race.")
     editors = [make_user("editor", username=f"editor{n}") for n in range(THREADS)]

@@ -262,3 +262,21 @@ def test_the_timeline_of_a_demo_claim_tells_every_step_in_order(demo, client):
     client.force_login(reviewer)
     page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
     assert "Italy joined as co-chair later." in page and "Timeline" in page
+
+
+def test_the_admin_review_panel_takes_a_step_and_comes_back(client, demo):
+    client.force_login(get_user_model().objects.get(username="reviewer"))
+    claim = Claim.objects.get(property="held in")
+    admin_page = reverse("admin:claims_claim_change", args=[claim.pk])
+    assert f'action="/claims/{claim.pk}/review/"' in client.get(admin_page).content.decode()
+    response = client.post(
+        reverse("claims:claim-review", args=[claim.pk]),
+        {"step": "start_review", "based_on": 1, "next": admin_page},
+    )
+    assert response["Location"] == admin_page
+    assert fresh(claim).status == "in_review"
+    response = client.post(
+        reverse("claims:claim-review", args=[claim.pk]),
+        {"step": "archive", "note": "x", "based_on": 2, "next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("claims:claim-detail", args=[claim.pk])

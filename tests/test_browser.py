@@ -1,0 +1,246 @@
+"""The editors' pages in a real browser: Playwright driving Debian's Chromium.
+
+Without /usr/bin/chromium these tests are skipped with a reason on a user's machine; CI
+(CI=true) installs Chromium and never skips them. With SCREENSHOTS=1 they also refresh the
+screenshots of the main pages in docs/screenshots/.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from claims.models import Claim, Conflict, ReviewEvent
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        pytest.fail("CI must run the browser tests: /usr/bin/chromium is missing.")
+    pytest.skip(
+        "Chromium is not installed (apt-get install chromium); CI runs these tests.",
+        allow_module_level=True,
+    )
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+SOURCE_TEXT = (
+    "Le groupe de travail réunit le Maroc, les États-Unis et le Niger, selon le ministère. "
+    "Un autre communiqué cite le Maroc, les États-Unis, le Niger et l'Italie parmi ses membres."
+)
+FIRST = "le Maroc, les États-Unis et le Niger"
+SECOND = "le Maroc, les États-Unis, le Niger et l'Italie"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # not concurrent with it. Set for these tests only: never in a deployment.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def desk(live_server, reference_data):
+    from claims.services import load_demo
+
+    load_demo()
+    return live_server.url
+
+
+def log_in(browser, base, username):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.dialogs = dialogs
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(f"demo-{username}-pass")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    return page
+
+
+def select_passage(page, passage):
+    """Select ``passage`` in the source text as a reader would, then release the mouse."""
+    page.evaluate(
+        """(passage) => {
+            const container = document.getElementById("source-text");
+            const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode())) {
+                const at = node.textContent.indexOf(passage);
+                if (at >= 0) {
+                    const range = document.createRange();
+                    range.setStart(node, at);
+                    range.setEnd(node, at + passage.length);
+                    const selection = window.getSelection();
+                    selection.removeAllRanges();
+                    selection.addRange(range);
+                    container.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+                    return;
+                }
+            }
+            throw new Error("passage not found: " + passage);
+        }""",
+        passage,
+    )
+
+
+def shoot(page, name):
+    if os.environ.get("SCREENSHOTS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_from_a_pasted_source_to_a_reviewed_claim(browser, desk):
+    editor = log_in(browser, desk, "editor")
+    shoot(editor, "dashboard")
+
+    # The editor pastes a new source.
+    editor.get_by_role("link", name="Add a source").first.click()
+    editor.get_by_label("Title").fill("Communiqué du groupe de travail")
+    editor.get_by_label("Language").last.fill("fr")
+    editor.get_by_label("Text (paste it here)").fill(SOURCE_TEXT)
+    editor.get_by_role("button", name="Add the source").click()
+    expect(editor.get_by_role("heading", name="Communiqué du groupe de travail")).to_be_visible()
+
+    # Selects a passage: the quote and its offsets fill in.
+    select_passage(editor, FIRST)
+    expect(editor.locator("#id_quote")).to_have_value(FIRST)
+    start = SOURCE_TEXT.index(FIRST)
+    expect(editor.locator("input[name=start]")).to_have_value(str(start))
+    expect(editor.locator("input[name=end]")).to_have_value(str(start + len(FIRST)))
+
+    # Records a new claim, the speaker found by an alias typed without accents.
+    editor.get_by_label("New claim: statement").fill("The working group's members.")
+    editor.get_by_label("New claim: subject").fill("Cluster Afrique")
+    editor.get_by_label("New claim: property").fill("members")
+    editor.get_by_label("New claim: value type").select_option("entities")
+    editor.get_by_label("Speaker").fill("departement d'etat")
+    editor.get_by_role("option", name="US Department of State").click()
+    expect(editor.get_by_label("Speaker")).to_have_value("US Department of State")
+    editor.get_by_label("Attribution").select_option("reported")
+    editor.get_by_label("Value as this source states it").fill("Maroc, Etats-Unis, Niger")
+    editor.get_by_role("button", name="Record").click()
+    expect(editor.get_by_role("heading", name="The working group's members.")).to_be_visible()
+    claim = Claim.objects.get(statement="The working group's members.")
+    assert claim.appearances.get().speaker.name == "US Department of State"
+
+    # Records a second version with another set, picking the claim among the proposals.
+    editor.get_by_role("link", name="Communiqué du groupe de travail").first.click()
+    select_passage(editor, SECOND)
+    editor.get_by_role("button", name=f"#{claim.pk} The working group's members.").click()
+    expect(editor.get_by_label("Existing claim")).to_have_value(str(claim.pk))
+    editor.get_by_label("Attribution").select_option("paraphrase")
+    editor.get_by_label("Value as this source states it").fill("Maroc, Etats-Unis, Niger, Italie")
+    shoot(editor, "source")
+    editor.get_by_role("button", name="Record").click()
+
+    # The conflict is there, the member that differs highlighted.
+    expect(editor.locator("li.differs")).to_have_text("Italy (differs)")
+    expect(editor.locator(".detail").first).to_contain_text("Italy: listed by")
+    assert Conflict.objects.involving(claim).open().count() == 1
+    # An editor is offered no review step and no decision.
+    expect(editor.locator("#review-form")).to_have_count(0)
+    expect(editor.get_by_role("button", name="Decide")).to_have_count(0)
+    editor.close()
+
+    # A reviewer resolves the conflict, then marks the claim reviewed with a verdict.
+    reviewer = log_in(browser, desk, "reviewer")
+    reviewer.goto(f"{desk}/claims/{claim.pk}/")
+    reviewer.get_by_label("Decision").select_option("prevails_b")
+    reviewer.get_by_label("Note", exact=True).first.fill("Italy joined after the first release.")
+    reviewer.get_by_role("button", name="Decide").click()
+    expect(reviewer.get_by_text("Conflict updated.")).to_be_visible()
+    reviewer.get_by_label("Step").select_option("start_review")
+    reviewer.get_by_role("button", name="Take this step").click()
+    expect(reviewer.get_by_text("Done: Start the review.")).to_be_visible()
+    reviewer.get_by_label("Step").select_option("mark_reviewed")
+    reviewer.get_by_label("Verdict").select_option(label="Mostly accurate")
+    reviewer.locator("#review-form textarea[name=note]").fill("Four members since 2022.")
+    reviewer.get_by_role("button", name="Take this step").click()
+    expect(reviewer.get_by_text("Done: Mark reviewed, with a verdict.")).to_be_visible()
+    shoot(reviewer, "claim")
+
+    # The timeline shows every step, newest first.
+    timeline = reviewer.locator("#history + ol.timeline li")
+    texts = [text.split("— ", 1)[1] for text in timeline.all_inner_texts()]
+    whats = [text.split(":")[0].strip() for text in reversed(texts)]
+    expected = [
+        "claim created",
+        "version added",
+        "version added",
+        "conflict detected",
+        "version changed",
+        "conflict resolved",
+        "status changed",
+        "status changed",
+        "verdict changed",
+    ]
+    remaining = iter(whats)
+    assert all(step in remaining for step in expected), whats
+    claim.refresh_from_db()
+    assert (claim.status, claim.verdict.slug) == ("reviewed", "mostly-accurate")
+    reviewer_user = get_user_model().objects.get(username="reviewer")
+    assert ReviewEvent.objects.filter(claim=claim, actor=reviewer_user).count() == 4
+    assert reviewer.dialogs == []
+
+
+def test_hostile_source_text_is_shown_as_text_and_runs_nothing(browser, desk):
+    editor = log_in(browser, desk, "editor")
+    hostile = "Avant <script>alert(1)</script> milieu <img src=x onerror=alert(1)> après."
+    editor.goto(f"{desk}/sources/new/")
+    editor.get_by_label("Title").fill("Hostile")
+    editor.get_by_label("Language").last.fill("fr")
+    editor.get_by_label("Text (paste it here)").fill(hostile)
+    editor.get_by_role("button", name="Add the source").click()
+    expect(editor.locator("#source-text")).to_have_text(hostile)
+    expect(editor.locator("#source-text img")).to_have_count(0)
+    expect(editor.locator("#source-text script")).to_have_count(0)
+    editor.wait_for_timeout(300)
+    assert editor.dialogs == []
+
+
+def test_main_pages_in_french(browser, desk):
+    reviewer = log_in(browser, desk, "reviewer")
+    reviewer.locator("#language").select_option("fr")
+    expect(reviewer.get_by_role("heading", name="Tableau de bord")).to_be_visible()
+    reviewer.get_by_role("link", name="Affirmations", exact=True).click()
+    expect(reviewer.get_by_role("button", name="Filtrer")).to_be_visible()
+    shoot(reviewer, "claims-fr")
+    claim = Claim.objects.get(subject__name="Africa Focus Group", property="co-chairs")
+    reviewer.goto(f"{desk}/claims/{claim.pk}/")
+    expect(reviewer.get_by_text("une version n'est pas datée").first).to_be_visible()
+
+
+def test_screenshots_of_the_list_and_the_queues(browser, desk):
+    editor = log_in(browser, desk, "editor")
+    editor.goto(f"{desk}/claims/?has_open_conflict=false&ordering=statement")
+    expect(editor.get_by_role("heading", name="15 claims")).to_be_visible()
+    shoot(editor, "claims")
+    editor.goto(f"{desk}/queues/conflicts/")
+    expect(editor.locator("td.detail")).to_contain_text("Italy: listed by")
+    shoot(editor, "conflict-queue")
+    entity = editor.goto(f"{desk}/entities/search/?q=chekkori").json()["results"][0]
+    editor.goto(f"{desk}/entities/{entity['id']}/")
+    expect(editor.get_by_role("heading", name="3 claims made")).to_be_visible()
+    shoot(editor, "entity")
