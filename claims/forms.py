@@ -436,3 +436,45 @@ class ConflictDecisionForm(forms.Form):
         required=False,
         help_text=_("Required to resolve or dismiss."),
     )
+
+
+class EntityForm(forms.ModelForm):
+    """A new entity and the other names it goes by."""
+
+    aliases = forms.CharField(
+        label=_("Also called"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Other names, spellings or translations, one per line."),
+    )
+    different = forms.BooleanField(
+        label=_("It is a different one: add it anyway"),
+        required=False,
+        help_text=_("Tick only if an entity of that name exists and this is another one."),
+    )
+
+    class Meta:
+        model = Entity
+        fields = ("name", "kind", "description", "wikidata_id")
+
+    def clean(self):
+        cleaned = super().clean()
+        names = [cleaned.get("name", ""), *self.alias_list()]
+        existing = list(Entity.objects.named_any(names)[:5])
+        if existing and not cleaned.get("different"):
+            self.existing = existing
+            raise ValidationError(
+                _(
+                    "An entity already goes by one of these names: %(names)s. Use it, or tick "
+                    "“It is a different one”."
+                ),
+                params={"names": ", ".join(entity.name for entity in existing)},
+            )
+        return cleaned
+
+    def alias_list(self) -> list[str]:
+        return [
+            line.strip()
+            for line in self.cleaned_data.get("aliases", "").splitlines()
+            if line.strip()
+        ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("sources/", views.source_list, name="source-list"),
     path("sources/new/", views.source_create, name="source-create"),
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),
+    path("entities/new/", views.entity_create, name="entity-create"),
     path("entities/search/", views.entity_search, name="entity-search"),
     path("entities/<int:pk>/", views.entity_detail, name="entity-detail"),
     path("queues/<str:name>/", views.queue, name="queue"),

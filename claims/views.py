@@ -21,6 +21,7 @@ from .filters import ClaimFilter
 from .forms import (
     ClaimEditForm,
     ConflictDecisionForm,
+    EntityForm,
     RecordForm,
     ReviewStepForm,
     SourceForm,
@@ -37,6 +38,7 @@ from .models import (
 from .services import (
     Decision,
     Step,
+    add_entity,
     add_source,
     available_steps,
     claim_timeline,
@@ -296,6 +298,28 @@ def source_detail(request, pk):
         "can_record": policy.can(request.user, "record_appearance"),
     }
     return render(request, "claims/source_detail.html", context)
+
+
+@login_required
+def entity_create(request):
+    policy.require(request.user, "add_entity")
+    form = EntityForm(request.POST or None, initial={"name": request.GET.get("name", "")})
+    if request.method == "POST" and form.is_valid():
+        entity = add_entity(
+            by=request.user,
+            name=form.cleaned_data["name"],
+            kind=form.cleaned_data["kind"],
+            description=form.cleaned_data["description"],
+            wikidata_id=form.cleaned_data["wikidata_id"],
+            aliases=form.alias_list(),
+        )
+        messages.success(request, _("%(name)s added.") % {"name": entity.name})
+        return redirect("claims:entity-detail", pk=entity.pk)
+    return render(
+        request,
+        "claims/entity_form.html",
+        {"form": form, "existing": getattr(form, "existing", [])},
+    )
 
 
 @login_required

@@ -34,6 +34,7 @@ PAGES = {
     "similar claims": lambda: reverse("claims:claim-similar") + "?q=Niger",
     "entity search": lambda: reverse("claims:entity-search") + "?q=etats",
     "add a source": lambda: reverse("claims:source-create"),
+    "add an entity": lambda: reverse("claims:entity-create"),
     "edit a claim": lambda: reverse("claims:claim-edit", args=[co_chairs().pk]),
 }
 
@@ -55,6 +56,7 @@ def test_each_page_sends_anonymous_users_to_log_in(client, demo):
 def test_a_user_without_a_role_is_refused_the_editors_pages(client, demo):
     client.force_login(get_user_model().objects.create_user("visitor"))
     assert client.get(PAGES["add a source"]()).status_code == 403
+    assert client.get(PAGES["add an entity"]()).status_code == 403
     assert client.get(PAGES["edit a claim"]()).status_code == 403
     response = client.post(
         reverse("claims:source-detail", args=[Source.objects.first().pk]), {"quote": "x"}

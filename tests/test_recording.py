@@ -251,3 +251,32 @@ def test_a_stale_edit_in_the_pages_shows_what_changed(editor):
     assert response.status_code == 200
     assert "version 2 by reviewer" in response.content.decode()
     assert Claim.objects.get(pk=claim.pk).statement == "Changed by the reviewer."
+
+
+def test_an_editor_adds_an_entity_with_its_aliases_and_finds_it_by_them(editor):
+    response = editor.post(
+        reverse("claims:entity-create"),
+        {"name": "Mohamed Bazoum", "kind": "person", "aliases": "Bazoum\nbazoum\nM. Bazoum"},
+    )
+    from claims.models import Entity
+
+    entity = Entity.objects.get(name="Mohamed Bazoum")
+    assert response["Location"] == reverse("claims:entity-detail", args=[entity.pk])
+    assert sorted(entity.aliases.values_list("name", flat=True)) == ["Bazoum", "M. Bazoum"]
+    assert list(Entity.objects.named("m bazoum")) == [entity]
+
+
+def test_adding_an_entity_that_exists_asks_first(editor):
+    from claims.models import Entity
+
+    response = editor.post(
+        reverse("claims:entity-create"), {"name": "Maroc", "kind": "country", "aliases": ""}
+    )
+    content = response.content.decode()
+    assert "An entity already goes by one of these names: Morocco." in content
+    assert Entity.objects.named("maroc").count() == 1
+    editor.post(
+        reverse("claims:entity-create"),
+        {"name": "Maroc", "kind": "other", "aliases": "", "different": "on"},
+    )
+    assert Entity.objects.named("maroc").count() == 2

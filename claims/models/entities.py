@@ -29,11 +29,15 @@ class EntityQuerySet(models.QuerySet):
     def named(self, name: str) -> "EntityQuerySet":
         """Entities whose name or any alias matches ``name``, case, accents and punctuation
         aside. One query; an empty name matches nothing."""
-        key = normalize_name(name)
-        if not key:
+        return self.named_any([name])
+
+    def named_any(self, names) -> "EntityQuerySet":
+        """Entities called by any of ``names`` (their name or an alias)."""
+        keys = {normalize_name(name) for name in names} - {""}
+        if not keys:
             return self.none()
-        aliased = Alias.objects.filter(normalized=key).values("entity_id")
-        return self.filter(Q(normalized_name=key) | Q(pk__in=aliased))
+        aliased = Alias.objects.filter(normalized__in=keys).values("entity_id")
+        return self.filter(Q(normalized_name__in=keys) | Q(pk__in=aliased))
 
 
 class Entity(Timestamped):
@@ -86,7 +90,8 @@ class Entity(Timestamped):
         super().save(*args, **kwargs)
 
     def clean(self):
-        if self.name and not normalize_name(self.name):
+        self.normalized_name = normalize_name(self.name)
+        if self.name and not self.normalized_name:
             raise ValidationError({"name": _("A name needs at least one letter or digit.")})
 
 

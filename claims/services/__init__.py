@@ -25,6 +25,7 @@ from .conflicts import (
     versions_side_by_side,
 )
 from .demo import DemoResult, load_demo
+from .entities import add_entity
 from .history import TimelineEntry, claim_timeline
 from .review import flag_conflict, record_event
 from .search import similar_claims
@@ -45,6 +46,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "add_entity",
     "Decision",
     "decide_conflict",
     "Segment",
