@@ -18,6 +18,14 @@ EDITABLE_FIELDS = ("statement", "subject", "property", "value_type", "tolerance"
 STRUCTURE_FIELDS = {"subject", "property", "value_type", "tolerance", "compare_text"}
 
 
+PROPOSAL_FIELDS = ["proposed_verdict", "proposed_by", "proposal_note"]
+
+
+def _set_proposal(claim: Claim, verdict=None, proposer=None, note: str = "") -> None:
+    """Set (or, with no arguments, clear) the verdict waiting for a second reviewer."""
+    claim.proposed_verdict, claim.proposed_by, claim.proposal_note = verdict, proposer, note
+
+
 def _require_note(note: str, message: str) -> str:
     if not note or not note.strip():
         raise ValidationError({"note": message})
@@ -112,13 +120,8 @@ def mark_reviewed(*, claim: Claim, by, verdict: Verdict | None, note: str) -> Cl
     if settings.FOUR_EYES_REVIEW:
         if claim.proposed_verdict_id is not None:
             raise ValidationError(_("A verdict is already waiting for a second reviewer."))
-        claim.proposed_verdict, claim.proposed_by, claim.proposal_note = verdict, by, note
-        save_versioned(
-            claim,
-            by=by,
-            based_on=claim.version,
-            fields=["proposed_verdict", "proposed_by", "proposal_note"],
-        )
+        _set_proposal(claim, verdict, by, note)
+        save_versioned(claim, by=by, based_on=claim.version, fields=PROPOSAL_FIELDS)
         record_event(
             claim=claim,
             actor=by,
@@ -133,14 +136,13 @@ def mark_reviewed(*, claim: Claim, by, verdict: Verdict | None, note: str) -> Cl
 def _give_verdict(claim: Claim, *, by, verdict: Verdict, note: str) -> Claim:
     old_verdict = claim.verdict.label if claim.verdict_id else ""
     claim.verdict = verdict
-    claim.proposed_verdict = claim.proposed_by = None
-    claim.proposal_note = ""
+    _set_proposal(claim)
     return _move(
         claim,
         by=by,
         to=ClaimStatus.REVIEWED,
         note=note,
-        fields=["verdict", "proposed_verdict", "proposed_by", "proposal_note"],
+        fields=["verdict", *PROPOSAL_FIELDS],
         events=[(ReviewAction.VERDICT, old_verdict, verdict.label, note)],
     )
 
@@ -180,14 +182,8 @@ def send_back(*, claim: Claim, by, note: str) -> Claim:
     _require_second_reviewer(claim, by)
     note = _require_note(note, _("Say why you send the verdict back."))
     proposed, proposer = claim.proposed_verdict, claim.proposed_by
-    claim.proposed_verdict = claim.proposed_by = None
-    claim.proposal_note = ""
-    save_versioned(
-        claim,
-        by=by,
-        based_on=claim.version,
-        fields=["proposed_verdict", "proposed_by", "proposal_note"],
-    )
+    _set_proposal(claim)
+    save_versioned(claim, by=by, based_on=claim.version, fields=PROPOSAL_FIELDS)
     record_event(
         claim=claim,
         actor=by,
@@ -205,15 +201,8 @@ def archive(*, claim: Claim, by, note: str) -> Claim:
     if claim.status == ClaimStatus.ARCHIVED:
         raise ValidationError(_("This claim is already archived."))
     note = _require_note(note, _("Say why the claim is archived."))
-    claim.proposed_verdict = claim.proposed_by = None
-    claim.proposal_note = ""
-    return _move(
-        claim,
-        by=by,
-        to=ClaimStatus.ARCHIVED,
-        note=note,
-        fields=["proposed_verdict", "proposed_by", "proposal_note"],
-    )
+    _set_proposal(claim)
+    return _move(claim, by=by, to=ClaimStatus.ARCHIVED, note=note, fields=PROPOSAL_FIELDS)
 
 
 @transaction.atomic
