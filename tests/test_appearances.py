@@ -153,3 +153,26 @@ def test_a_repeated_quote_is_told_apart_by_its_context():
     start = text.rindex("dit oui")
     span = locate_quote("Préambule. " + text, quote="dit oui", prefix="C ", suffix=".", near=start)
     assert span == (start + len("Préambule. "), start + len("Préambule. ") + len("dit oui"))
+
+
+def test_overlapping_quotes_are_all_highlighted():
+    from types import SimpleNamespace
+
+    from claims.services import highlight_segments
+
+    text = "Le Maroc co-préside le groupe."
+    quotes = [
+        SimpleNamespace(pk=1, start=0, end=19),  # "Le Maroc co-préside"
+        SimpleNamespace(pk=2, start=3, end=29),  # "Maroc co-préside le groupe"
+        SimpleNamespace(pk=3, start=None, end=None),  # lost: not highlighted
+    ]
+    segments = [
+        (segment.text, segment.appearance_ids) for segment in highlight_segments(text, quotes)
+    ]
+    assert segments == [
+        ("Le ", (1,)),
+        ("Maroc co-préside", (1, 2)),
+        (" le groupe", (2,)),
+        (".", ()),
+    ]
+    assert "".join(text for text, _ in segments) == text
