@@ -64,6 +64,12 @@ def _page(request, queryset, size=PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
+def _csv_cell(value) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -112,20 +118,19 @@ def claim_export(request):
          "versions", "open_conflicts", "updated_at"]
     )  # fmt: skip
     for claim in _claim_rows(claim_filter.qs).order_by("pk").iterator(chunk_size=1000):
-        writer.writerow(
-            [
-                claim.pk,
-                claim.statement,
-                claim.status,
-                claim.verdict.label if claim.verdict else "",
-                claim.subject.name if claim.subject else "",
-                claim.property,
-                claim.assignee.get_username() if claim.assignee else "",
-                claim.appearance_count,
-                claim.open_conflict_count,
-                claim.updated_at.isoformat(),
-            ]
-        )
+        row = [
+            claim.pk,
+            claim.statement,
+            claim.status,
+            claim.verdict.label if claim.verdict else "",
+            claim.subject.name if claim.subject else "",
+            claim.property,
+            claim.assignee.get_username() if claim.assignee else "",
+            claim.appearance_count,
+            claim.open_conflict_count,
+            claim.updated_at.isoformat(),
+        ]
+        writer.writerow([_csv_cell(value) for value in row])
     return response
 
 

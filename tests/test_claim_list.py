@@ -148,3 +148,10 @@ def test_an_invalid_filter_value_is_reported_not_a_crash(client, desk):
     response = client.get(reverse("claims:claim-list"), {"said_after": "2021-02-30"})
     assert response.status_code == 200
     assert "Enter a valid date" in response.content.decode()
+
+
+def test_csv_cells_that_look_like_formulas_stay_text(client, desk):
+    Claim.objects.create(statement='=HYPERLINK("http://evil.example")')
+    response = client.get(reverse("claims:claim-export"))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert '\'=HYPERLINK("http://evil.example")' in {row["statement"] for row in rows}
