@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import get_history_manager_for_model
 
+from .history import describe_changes, who
+
 
 class StaleVersion(ValidationError):
     """The row changed since the version an edit was based on."""
@@ -31,8 +33,6 @@ def changes_since(instance: Model, based_on: int) -> list[str]:
     """Who changed what after version ``based_on``, from the history, oldest first: one
     sentence per saved version, e.g. "version 3 by reviewer at 2026-11-23 19:40 UTC: status
     “new” → “in_review”"."""
-    from .history import describe_changes, who
-
     records = list(
         type(instance)
         .history.filter(id=instance.pk, version__gte=based_on)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from claims import policy
 from claims.models import Claim, ClaimStatus, Conflict, ReviewAction, ReviewEvent, Verdict
 
+from .conflicts import detect_conflicts
 from .review import record_event
 from .versioning import save_versioned
 
@@ -86,8 +87,6 @@ def update_claim(*, claim: Claim, by, based_on: int, **changes) -> Claim:
     claim.refresh_property_key()
     save_versioned(claim, by=by, based_on=based_on, fields=[*changes, "property_key"])
     if STRUCTURE_FIELDS & set(changes):
-        from .conflicts import detect_conflicts
-
         detect_conflicts(claim, by=by)
     return claim
 
