@@ -432,9 +432,10 @@ class AppearanceAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # The version's claim, and the claim it was moved from, if it was.
-        claims = {form.instance.claim_id, form.initial.get("claim")} - {None}
-        detect_conflicts_for_appearances(claims, by=request.user)
+        if not change:
+            # A new version, once its entities are saved (an edited one was compared, with the
+            # claim it left, by update_appearance).
+            detect_conflicts(form.instance.claim, by=request.user)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

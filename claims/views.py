@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -51,6 +51,7 @@ from .services import (
     update_claim,
     versions_side_by_side,
 )
+from .text import normalize_name
 
 PAGE_SIZE = 25
 
@@ -385,8 +386,6 @@ def queue(request, name):
 @login_required
 def entity_search(request):
     """Entities whose name or an alias contains the typed text, accents aside (JSON)."""
-    from .text import normalize_name
-
     key = normalize_name(request.GET.get("q", ""))
     if len(key) < 2:
         return JsonResponse({"results": []})
@@ -395,7 +394,7 @@ def entity_search(request):
             Q(normalized_name__contains=key) | Q(aliases__normalized__contains=key)
         )
         .distinct()
-        .prefetch_related(Prefetch("aliases"))
+        .prefetch_related("aliases")
         .order_by("name")[:10]
     )
     return JsonResponse(
