@@ -1,7 +1,15 @@
+"""The Django admin, for administrators. Every ModelAdmin of the app is a ServiceAdmin: what it
+offers is what ``policy`` allows, and every save and delete goes through the services (the one
+write path), so the admin validates, writes history and review events, and runs conflict
+detection exactly as the pages do. A service's refusal shows on the form; nothing is written."""
+
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -9,13 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import policy
-from .forms import AppearanceForm, ClaimForm, ConflictForm, ReviewStepForm
+from .forms import AppearanceForm, ClaimForm, ConflictForm, ReviewStepForm, add_service_error
 from .models import (
     Alias,
     Appearance,
     Claim,
     ClaimStatus,
     Conflict,
+    ConflictOrigin,
     Entity,
     Evidence,
     ReviewEvent,
@@ -23,14 +32,27 @@ from .models import (
     Verdict,
 )
 from .services import (
+    add_entity,
+    add_evidence,
+    add_source,
     available_steps,
+    change_conflict,
+    change_entity,
+    change_evidence,
+    change_source,
     claim_timeline,
+    create_claim,
     current_value,
     decide_conflict,
-    detect_conflicts,
-    detect_conflicts_for_appearances,
+    delete_appearance,
+    delete_claim,
+    delete_entity,
+    delete_source,
+    delete_verdict,
     flag_conflict,
-    reanchor_appearances,
+    record_appearance,
+    remove_evidence,
+    save_verdict,
     update_appearance,
     update_claim,
 )
@@ -42,6 +64,131 @@ admin.site.site_header = _("Claim tracker administration")
 admin.site.site_title = _("Claim tracker")
 
 
+def adopt(obj: models.Model, saved: models.Model) -> None:
+    """Make the admin's unsaved ``obj`` the row a service created (the admin goes on with it:
+    inlines, the log entry, the redirect)."""
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+
+
+class ServiceAdmin(SimpleHistoryAdmin):
+    """What every ModelAdmin of the app shares.
+
+    - Permissions: ``policy_actions`` names the policy action behind add, change and delete;
+      none means the admin does not offer it.
+    - Writes: ``save_model`` / ``save_related`` / ``delete_object`` call services. A service's
+      ValidationError rolls the whole request back (the admin's own transaction) and the form
+      is shown again with the message; a refused delete comes back as a message.
+    - simple-history's Revert is not offered: it writes a whole past row at once (a text, a
+      rank, a conflict's state) where the services need to know what changed and why — a new
+      text re-anchors quotes, a state changes only by a decision with its review event. The
+      history of every row stays readable.
+    """
+
+    policy_actions: dict[str, str] = {}
+
+    def _may(self, request, what: str) -> bool:
+        action = self.policy_actions.get(what)
+        return action is not None and policy.can(request.user, action)
+
+    def has_add_permission(self, request, *args):
+        return self._may(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, "delete")
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied(_("Reverting is not offered: change the row itself."))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # --- A service's refusal shown on the form -------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            if request.method != "POST":
+                raise
+            # The admin's transaction rolled everything back. Show the form again, as the user
+            # filled it, with the service's message (get_form adds it).
+            request.service_error = error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        error = getattr(request, "service_error", None)
+        if error is None:
+            return form_class
+
+        class Refused(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                add_service_error(self, error)
+                return cleaned
+
+        return Refused
+
+    def changelist_view(self, request, extra_context=None):
+        # A NUL in a filter or search reaches PostgreSQL as an error: refuse it as Django
+        # refuses an unknown filter.
+        if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        try:
+            return super().changelist_view(request, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    # --- Writes through the services -----------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        raise NotImplementedError(f"{type(self).__name__} saves through a service.")
+
+    def save_related(self, request, form, formsets, change):
+        # Related rows (inlines, many-to-many) are written by the services, never by the forms.
+        for formset in formsets:
+            # Lists the new, changed and deleted rows for the change message; writes nothing.
+            formset.save(commit=False)
+            self.save_formset(request, form, formset, change)
+
+    def save_formset(self, request, form, formset, change):
+        """Write an inline's rows through the services (read-only inlines write nothing)."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # A deleted version's conflicts go with it: they are never deleted on their own, so
+        # no one holds a permission to delete them, and none is needed for that.
+        perms_needed.discard(str(Conflict._meta.verbose_name))
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        self.delete_object(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # All or nothing: one refused row and none is deleted.
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_object(request, obj)
+
+    def delete_object(self, request, obj):
+        raise PermissionDenied
+
+
 # --- Entities -----------------------------------------------------------------------------------
 
 
@@ -50,12 +197,33 @@ class AliasInline(admin.TabularInline):
     fields = ("name", "language")
     extra = 1
 
+    # Permissions follow the entity's: aliases are part of it.
+    def has_add_permission(self, request, obj=None):
+        return policy.can(request.user, "change_entity")
+
+    def has_change_permission(self, request, obj=None):
+        return policy.can(request.user, "change_entity")
+
+    def has_delete_permission(self, request, obj=None):
+        return policy.can(request.user, "change_entity")
+
+
+def alias_rows(formset) -> list[tuple[str, str]]:
+    """The aliases an entity's inline holds once saved: (name, language) of each row kept."""
+    return [
+        (alias_form.cleaned_data["name"], alias_form.cleaned_data.get("language", ""))
+        for alias_form in formset.forms
+        if alias_form.cleaned_data.get("name") and not alias_form.cleaned_data.get("DELETE")
+    ]
+
 
 @admin.register(Entity)
-class EntityAdmin(SimpleHistoryAdmin):
+class EntityAdmin(ServiceAdmin):
+    policy_actions = {"add": "add_entity", "change": "change_entity", "delete": "delete_entity"}
     list_display = ("name", "kind", "wikidata_id", "alias_names", "updated_at")
     list_filter = ("kind",)
     search_fields = ("name", "wikidata_id")
+    fields = ("name", "kind", "description", "wikidata_id")
     inlines = (AliasInline,)
 
     def get_queryset(self, request):
@@ -65,18 +233,23 @@ class EntityAdmin(SimpleHistoryAdmin):
     def alias_names(self, entity):
         return ", ".join(alias.name for alias in entity.aliases.all())
 
-    def delete_model(self, request, obj):
-        self.delete_queryset(request, self.model.objects.filter(pk=obj.pk))
+    def save_model(self, request, obj, form, change):
+        # The entity and its aliases are one write, made once the inline is read (save_related).
+        pass
 
-    def delete_queryset(self, request, queryset):
-        # An entity deleted from a set changes the versions that listed it: compare them again.
-        claims = set(
-            Appearance.objects.filter(value_entities__in=queryset).values_list(
-                "claim_id", flat=True
-            )
-        )
-        super().delete_queryset(request, queryset)
-        detect_conflicts_for_appearances(claims, by=request.user)
+    def save_related(self, request, form, formsets, change):
+        fields = {name: form.cleaned_data[name] for name in self.fields}
+        aliases = None
+        for formset in formsets:
+            formset.save(commit=False)  # lists the rows for the change message; writes nothing
+            aliases = alias_rows(formset)
+        if change:
+            change_entity(entity=form.instance, by=request.user, aliases=aliases, **fields)
+        else:
+            adopt(form.instance, add_entity(by=request.user, aliases=aliases or (), **fields))
+
+    def delete_object(self, request, obj):
+        delete_entity(entity=obj, by=request.user)
 
     def get_search_results(self, request, queryset, search_term):
         """Also match any alias, case and accents aside, so “etats-unis” finds the United
@@ -91,15 +264,6 @@ class EntityAdmin(SimpleHistoryAdmin):
         return queryset, may_have_duplicates
 
 
-@admin.register(Alias)
-class AliasAdmin(admin.ModelAdmin):
-    list_display = ("name", "entity", "language")
-    list_filter = ("language",)
-    list_select_related = ("entity",)
-    search_fields = ("name", "normalized", "entity__name")
-    autocomplete_fields = ("entity",)
-
-
 # --- Sources ------------------------------------------------------------------------------------
 
 
@@ -111,27 +275,43 @@ class ReadOnlyInlineForm(forms.ModelForm):
         pass
 
 
-class SourceAppearanceInline(admin.TabularInline):
+class ReadOnlyInline:
+    """An inline that shows rows edited elsewhere."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SourceAppearanceInline(ReadOnlyInline, admin.TabularInline):
     """The quotes recorded from this source; they are edited on their claim's page."""
 
     model = Appearance
     form = ReadOnlyInlineForm
     fields = ("claim", "quote", "speaker", "attribution", "start", "end")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
     verbose_name_plural = _("recorded quotes")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("claim", "speaker")
 
 
+SOURCE_FIELDS = ("title", "url", "publisher", "kind", "language", "published_on",
+                 "published_precision", "text")  # fmt: skip
+
+
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ServiceAdmin):
+    policy_actions = {"add": "add_source", "change": "change_source", "delete": "delete_source"}
     list_display = (
         "title",
         "kind",
@@ -175,18 +355,49 @@ class SourceAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.added_by = request.user
-        super().save_model(request, obj, form, change)
-        if change and "text" in form.changed_data:
-            report = reanchor_appearances(source=obj)
+            fields = {name: form.cleaned_data[name] for name in SOURCE_FIELDS}
+            adopt(obj, add_source(by=request.user, **fields))
+            return
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        report = change_source(source=obj, by=request.user, **changes)
+        if report is not None:
             level = messages.WARNING if report.lost or report.requoted else messages.INFO
             self.message_user(request, _("Quotes re-anchored: %s.") % report, level)
-        if change and {"published_on", "published_precision"} & set(form.changed_data):
-            # Versions without their own "as of" date hold as of their source's date.
-            detect_conflicts_for_appearances(obj.appearances.all(), by=request.user)
+
+    def delete_object(self, request, obj):
+        delete_source(source=obj, by=request.user)
 
 
 # --- Claims -------------------------------------------------------------------------------------
+
+VERSION_FIELDS = tuple(name for name in AppearanceForm.Meta.fields if name != "value_entities")
+
+
+def save_version_form(form, user) -> None:
+    """Save an edited version through the service: on the version it was based on."""
+    changes = form.changes()
+    entities = changes.pop("value_entities", None)
+    update_appearance(
+        appearance=form.instance,
+        by=user,
+        based_on=form.cleaned_data["based_on"],
+        value_entities=entities,
+        **changes,
+    )
+
+
+def record_version_form(form, user, claim=None) -> Appearance:
+    """Record a new version from its form, through the service."""
+    data = form.cleaned_data
+    fields = {name: data[name] for name in VERSION_FIELDS if name in data}
+    fields.pop("claim", None)
+    return record_appearance(
+        claim=claim or data["claim"],
+        source=fields.pop("source"),
+        by=user,
+        value_entities=data.get("value_entities") or (),
+        **{name: value for name, value in fields.items() if value is not None},
+    )
 
 
 class ClaimAppearanceInline(admin.StackedInline):
@@ -205,7 +416,18 @@ class ClaimAppearanceInline(admin.StackedInline):
         ("rank", "rank_reason"),
         "based_on",
     )
+    # A rank changes only by deciding a conflict.
+    readonly_fields = ("rank", "rank_reason")
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return policy.can(request.user, "record_appearance")
+
+    def has_change_permission(self, request, obj=None):
+        return policy.can(request.user, "change_appearance")
+
+    def has_delete_permission(self, request, obj=None):
+        return policy.can(request.user, "delete_appearance")
 
     def get_queryset(self, request):
         return (
@@ -222,43 +444,40 @@ class EvidenceInline(admin.TabularInline):
     autocomplete_fields = ("source",)
     extra = 0
 
+    def has_add_permission(self, request, obj=None):
+        return policy.can(request.user, "add_evidence")
+
+    def has_change_permission(self, request, obj=None):
+        return policy.can(request.user, "change_evidence")
+
+    def has_delete_permission(self, request, obj=None):
+        return policy.can(request.user, "delete_evidence")
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source")
 
 
-class ConflictInline(admin.TabularInline):
+class ConflictInline(ReadOnlyInline, admin.TabularInline):
     model = Conflict
     fk_name = "claim"
     fields = ("kind", "timing", "detail", "state", "resolution", "origin", "created_at")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class ReviewEventInline(admin.TabularInline):
+class ReviewEventInline(ReadOnlyInline, admin.TabularInline):
     model = ReviewEvent
     fields = ("created_at", "actor", "action", "old_value", "new_value", "note")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = _("review history")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(ServiceAdmin):
+    policy_actions = {"add": "add_claim", "change": "change_claim", "delete": "delete_claim"}
     form = ClaimForm
     change_form_template = "admin/claims/claim/change_form.html"
     list_display = (
@@ -363,95 +582,89 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.created_by = request.user
-            super().save_model(request, obj, form, change)
+            fields = {name: form.cleaned_data[name] for name in ClaimForm.Meta.fields}
+            adopt(obj, create_claim(by=request.user, **fields))
             return
-        changes = form.changes()
-        if changes:
+        if changes := form.changes():
             update_claim(
                 claim=obj, by=request.user, based_on=form.cleaned_data["based_on"], **changes
             )
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is not Appearance:
-            instances = formset.save(commit=False)
-            for instance in instances:
-                if isinstance(instance, Evidence) and instance.pk is None:
-                    instance.added_by = request.user
-                instance.save()
-            for instance in formset.deleted_objects:
-                instance.delete()
-            formset.save_m2m()
-            return
-        formset.save(commit=False)
-        for instance in formset.deleted_objects:
-            instance.delete()
-        for instance in formset.new_objects:
-            instance.added_by = request.user
-            instance.save()
-        edited = {version_form.instance.pk: version_form for version_form in formset.initial_forms}
-        for instance, _changed in formset.changed_objects:
-            save_version_form(edited[instance.pk], request.user)
-        formset.save_m2m()
+        claim = form.instance
+        if formset.model is Appearance:
+            for appearance in formset.deleted_objects:
+                delete_appearance(appearance=appearance, by=request.user)
+            for version_form in formset.initial_forms:
+                if version_form.has_changed() and version_form not in formset.deleted_forms:
+                    save_version_form(version_form, request.user)
+            for version_form in formset.extra_forms:
+                if version_form.has_changed() and version_form not in formset.deleted_forms:
+                    record_version_form(version_form, request.user, claim=claim)
+        elif formset.model is Evidence:
+            for evidence in formset.deleted_objects:
+                remove_evidence(evidence=evidence, by=request.user)
+            for evidence, changed in formset.changed_objects:
+                change_evidence(
+                    evidence=evidence,
+                    by=request.user,
+                    **{name: getattr(evidence, name) for name in changed},
+                )
+            for evidence in formset.new_objects:
+                add_evidence(
+                    claim=claim,
+                    source=evidence.source,
+                    by=request.user,
+                    stance=evidence.stance,
+                    note=evidence.note,
+                )
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # After the versions and their entities are saved: compare them (same transaction).
-        detect_conflicts(form.instance, by=request.user)
-
-
-def save_version_form(form, user) -> None:
-    """Save an edited version through the service: on the version it was based on."""
-    changes = form.changes()
-    entities = changes.pop("value_entities", None)
-    update_appearance(
-        appearance=form.instance,
-        by=user,
-        based_on=form.cleaned_data["based_on"],
-        value_entities=entities,
-        **changes,
-    )
+    def delete_object(self, request, obj):
+        delete_claim(claim=obj, by=request.user)
 
 
 @admin.register(Appearance)
-class AppearanceAdmin(SimpleHistoryAdmin):
+class AppearanceAdmin(ServiceAdmin):
+    policy_actions = {
+        "add": "record_appearance",
+        "change": "change_appearance",
+        "delete": "delete_appearance",
+    }
     form = AppearanceForm
     list_display = ("__str__", "claim", "source", "speaker", "attribution", "rank", "start", "end")
     list_filter = ("attribution", "rank", "source__language")
     list_select_related = ("claim", "source", "speaker")
     search_fields = ("quote", "claim__statement", "speaker__name", "source__title")
     autocomplete_fields = ("claim", "source", "speaker", "value_entities")
-    readonly_fields = ("prefix", "suffix", "version", "added_by", "created_at", "updated_at")
+    # A rank changes only by deciding a conflict.
+    readonly_fields = (
+        "rank",
+        "rank_reason",
+        "prefix",
+        "suffix",
+        "version",
+        "added_by",
+        "created_at",
+        "updated_at",
+    )
 
     def save_model(self, request, obj, form, change):
         if change:
             save_version_form(form, request.user)
-            return
-        obj.added_by = request.user
-        super().save_model(request, obj, form, change)
+        else:
+            adopt(obj, record_version_form(form, request.user))
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if not change:
-            # A new version, once its entities are saved (an edited one was compared, with the
-            # claim it left, by update_appearance).
-            detect_conflicts(form.instance.claim, by=request.user)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        detect_conflicts_for_appearances([obj.claim_id], by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        claims = set(queryset.values_list("claim_id", flat=True))
-        super().delete_queryset(request, queryset)
-        detect_conflicts_for_appearances(claims, by=request.user)
+    def delete_object(self, request, obj):
+        delete_appearance(appearance=obj, by=request.user)
 
 
 # --- Conflicts, evidence, verdicts, history -----------------------------------------------------
 
 
 @admin.register(Conflict)
-class ConflictAdmin(SimpleHistoryAdmin):
+class ConflictAdmin(ServiceAdmin):
+    # Conflicts are never deleted: dismissed, with the reason.
+    policy_actions = {"add": "flag_conflict", "change": "change_conflict"}
     form = ConflictForm
     list_display = (
         "__str__",
@@ -483,6 +696,10 @@ class ConflictAdmin(SimpleHistoryAdmin):
         "created_at",
     )
 
+    def has_change_permission(self, request, obj=None):
+        # Reviewers decide conflicts here; administrators also correct those flagged by hand.
+        return self._may(request, "change") or policy.can(request.user, "decide_conflict")
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("appearance_a", "appearance_b", "kind", "detail")
@@ -500,7 +717,11 @@ class ConflictAdmin(SimpleHistoryAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else self.readonly_fields
+        if obj is None:
+            return ()
+        # What the engine detected is the engine's to describe.
+        editable = obj.origin == ConflictOrigin.MANUAL and self._may(request, "change")
+        return self.readonly_fields if editable else (*self.readonly_fields, "kind", "detail")
 
     def get_queryset(self, request):
         return (
@@ -531,17 +752,24 @@ class ConflictAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            # Flagging by hand goes through the service, which also writes the review history.
-            flagged = flag_conflict(
-                appearance_a=obj.appearance_a,
-                appearance_b=obj.appearance_b,
-                kind=obj.kind,
-                detail=obj.detail,
-                by=request.user,
+            adopt(
+                obj,
+                flag_conflict(
+                    appearance_a=obj.appearance_a,
+                    appearance_b=obj.appearance_b,
+                    kind=obj.kind,
+                    detail=obj.detail,
+                    by=request.user,
+                ),
             )
-            obj.pk = flagged.pk
             return
-        super().save_model(request, obj, form, change)
+        if {"kind", "detail"} & set(form.changed_data):
+            change_conflict(
+                conflict=obj,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                detail=form.cleaned_data["detail"],
+            )
         if decision := form.cleaned_data.get("decision"):
             decide_conflict(
                 conflict=obj,
@@ -552,29 +780,67 @@ class ConflictAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(ServiceAdmin):
+    policy_actions = {
+        "add": "add_evidence",
+        "change": "change_evidence",
+        "delete": "delete_evidence",
+    }
     list_display = ("claim", "source", "stance", "added_by", "created_at")
     list_filter = ("stance",)
     list_select_related = ("claim", "source", "added_by")
     search_fields = ("note", "claim__statement", "source__title")
     autocomplete_fields = ("claim", "source")
+    fields = ("claim", "source", "stance", "note", "added_by")
     readonly_fields = ("added_by",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Evidence belongs to one claim: to move it, remove it and add it to the other.
+        return ("claim", "added_by") if obj is not None else ("added_by",)
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.added_by = request.user
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        if change:
+            changes = {name: data[name] for name in form.changed_data}
+            change_evidence(evidence=obj, by=request.user, **changes)
+        else:
+            adopt(
+                obj,
+                add_evidence(
+                    claim=data["claim"],
+                    source=data["source"],
+                    by=request.user,
+                    stance=data["stance"],
+                    note=data["note"],
+                ),
+            )
+
+    def delete_object(self, request, obj):
+        remove_evidence(evidence=obj, by=request.user)
 
 
 @admin.register(Verdict)
-class VerdictAdmin(admin.ModelAdmin):
+class VerdictAdmin(ServiceAdmin):
+    policy_actions = {
+        "add": "manage_verdicts",
+        "change": "manage_verdicts",
+        "delete": "manage_verdicts",
+    }
     list_display = ("label", "slug", "rating_value", "worst_rating", "best_rating", "position")
     search_fields = ("label", "slug")
     prepopulated_fields = {"slug": ("label",)}
 
+    def save_model(self, request, obj, form, change):
+        save_verdict(verdict=obj, by=request.user)
+
+    def delete_object(self, request, obj):
+        delete_verdict(verdict=obj, by=request.user)
+
 
 @admin.register(ReviewEvent)
 class ReviewEventAdmin(admin.ModelAdmin):
+    """The review history: read, never written here."""
+
     list_display = ("created_at", "claim", "action", "old_value", "new_value", "actor")
     list_filter = ("action",)
     list_select_related = ("claim", "actor")

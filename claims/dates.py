@@ -7,11 +7,15 @@ database constraints every such pair carries, and the interval arithmetic that c
 
 import calendar
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from claims.text import normalize_name
 
 
 class DatePrecision(models.TextChoices):
@@ -49,6 +53,33 @@ def precise_date_constraints(model_name: str, field: str) -> list[models.BaseCon
     ]
 
 
+# Month names as sources write them, folded (case and accents aside): French, then English.
+MONTHS = {
+    name: number
+    for names in (
+        "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre",
+        "january february march april may june july august september october november december",
+    )
+    for number, name in enumerate(names.split(), start=1)
+}
+_NUMERIC = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_WRITTEN = re.compile(r"(?:(\d{1,2})(?: ?er)? )?([a-z]+) (\d{4})")
+
+
+def _date_shape(text: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of a date written in one of the accepted forms, None otherwise. A
+    year has four digits: "21-05" or "5-5-5" are not dates."""
+    text = text.strip()
+    if match := _NUMERIC.fullmatch(text):
+        year, month, day = match.groups()
+        return int(year), month and int(month), day and int(day)
+    if match := _WRITTEN.fullmatch(normalize_name(text)):
+        day, month_name, year = match.groups()
+        if month_name in MONTHS:
+            return int(year), MONTHS[month_name], day and int(day)
+    return None
+
+
 @dataclass(frozen=True)
 class PreciseDate:
     value: datetime.date
@@ -56,20 +87,37 @@ class PreciseDate:
 
     @classmethod
     def parse(cls, text: str) -> "PreciseDate":
-        """Parse "2021", "2022-05" or "2018-06-26"; raise ValueError naming the problem."""
-        text = text.strip()
-        parts = text.split("-")
-        try:
-            numbers = [int(part) for part in parts]
-            if len(parts) == 1 and len(parts[0]) == 4:
-                return cls(datetime.date(numbers[0], 1, 1), DatePrecision.YEAR)
-            if len(parts) == 2:
-                return cls(datetime.date(numbers[0], numbers[1], 1), DatePrecision.MONTH)
-            if len(parts) == 3:
-                return cls(datetime.date(*numbers), DatePrecision.DAY)
-        except ValueError as exc:
-            raise ValueError(f"{text!r} is not a valid date: {exc}.") from None
-        raise ValueError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD.")
+        """Parse a date as precise as a source gives it: "2021", "2022-05", "2018-06-26", or
+        the French and English forms "mai 2022", "26 juin 2018", "1er mars 2020", "May 2022",
+        "26 June 2018". Raises ValueError with a translated message naming the problem."""
+        shape = _date_shape(text)
+        if shape is None:
+            raise ValueError(
+                gettext(
+                    "“%(text)s” is not a date: write YYYY, YYYY-MM or YYYY-MM-DD "
+                    "(or “mai 2022”, “26 juin 2018”)."
+                )
+                % {"text": text.strip()[:40]}
+            )
+        year, month, day = shape
+        if year == 0:
+            problem = gettext("there is no year 0")
+        elif month is not None and not 1 <= month <= 12:
+            problem = gettext("there is no month %(month)d") % {"month": month}
+        elif day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+            problem = gettext("that month has no day %(day)d") % {"day": day}
+        else:
+            problem = ""
+        if problem:
+            raise ValueError(
+                gettext("“%(text)s” is not a valid date: %(problem)s.")
+                % {"text": text.strip()[:40], "problem": problem}
+            )
+        value = datetime.date(year, month or 1, day or 1)
+        precision = (
+            DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
+        )
+        return cls(value, precision)
 
     def truncated(self) -> "PreciseDate":
         """The same period, with its date moved to the period's first day."""

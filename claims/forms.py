@@ -3,7 +3,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.validators import DecimalValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,33 @@ from .models import (
 from .services import Decision, Step, check_version
 from .services.sources import text_from_upload
 from .services.workflow import EDITABLE_FIELDS
+from .text import normalize_text
+
+
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's refusal on ``form``: each message under the field it names when the
+    form has that field (``form.error_fields`` maps a model's field names to the form's), the
+    others at the top, prefixed with their field's name."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    renamed = getattr(form, "error_fields", {})
+    for name, errors in error.error_dict.items():
+        field = renamed.get(name, name)
+        if field in form.fields:
+            form.add_error(field, errors)
+            continue
+        messages = [message for item in errors for message in item.messages]
+        if name != NON_FIELD_ERRORS:
+            model = getattr(getattr(form, "_meta", None), "model", None)
+            label = name
+            if model is not None:
+                try:
+                    label = str(model._meta.get_field(name).verbose_name)
+                except FieldDoesNotExist:
+                    pass
+            messages = [f"{label}: {message}" for message in messages]
+        form.add_error(None, messages)
 
 
 class VersionedForm(forms.ModelForm):
@@ -89,8 +117,6 @@ class AppearanceForm(VersionedForm):
             "value_date_precision",
             "value_text",
             "value_boolean",
-            "rank",
-            "rank_reason",
         )
 
     def clean(self):
@@ -203,11 +229,11 @@ class EntityNameField(forms.CharField):
 
 
 class PreciseDateField(forms.CharField):
-    """A date as precise as the source is: "2021", "2022-05" or "2018-06-26"."""
+    """A date as precise as the source is: "2021", "2022-05", "2018-06-26", "mai 2022"."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", _("YYYY, YYYY-MM or YYYY-MM-DD"))
-        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("max_length", 40)
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -218,6 +244,10 @@ class PreciseDateField(forms.CharField):
             return PreciseDate.parse(text)
         except ValueError as error:
             raise ValidationError(str(error)) from None
+
+
+_value_number = Appearance._meta.get_field("value_number")
+NUMBER_LIMITS = DecimalValidator(_value_number.max_digits, _value_number.decimal_places)
 
 
 def parse_value(value_type: str, text: str) -> dict:
@@ -239,9 +269,16 @@ def parse_value(value_type: str, text: str) -> dict:
         return {"value_entities": entities}
     if value_type == ValueType.NUMBER:
         try:
-            return {"value_number": Decimal(text.replace(" ", "").replace(",", "."))}
+            number = Decimal(re.sub(r"[\s\u202f\xa0]", "", text).replace(",", "."))
         except InvalidOperation:
-            raise ValidationError(_("“%(text)s” is not a number."), params={"text": text}) from None
+            number = None
+        if number is None or not number.is_finite():
+            raise ValidationError(
+                _("“%(text)s” is not a number."), params={"text": text[:40]}
+            ) from None
+        # The column's limits, with Django's own messages (too many digits or decimals).
+        NUMBER_LIMITS(number)
+        return {"value_number": number}
     if value_type == ValueType.DATE:
         try:
             date = PreciseDate.parse(text)
@@ -260,6 +297,17 @@ def parse_value(value_type: str, text: str) -> dict:
 
 class RecordForm(forms.Form):
     """Record a passage of a source as a version of a claim, existing or new."""
+
+    # A service's refusal of a value or a date is shown under the field it was typed in.
+    error_fields = {
+        "value_entities": "value",
+        "value_number": "value",
+        "value_date": "value",
+        "value_date_precision": "value",
+        "value_text": "value",
+        "value_boolean": "value",
+        "said_on_precision": "said_on",
+    }
 
     quote = forms.CharField(
         label=_("Quote"),
@@ -309,8 +357,8 @@ class RecordForm(forms.Form):
         self.source = source
 
     def clean_quote(self):
-        # The text is stored as given: a quote typed with the page's line endings still matches.
-        return self.cleaned_data["quote"].replace("\r\n", "\n")
+        # Stored texts are normalised (line endings, NFC): so is a quote typed or pasted.
+        return normalize_text(self.cleaned_data["quote"])
 
     def clean(self):
         cleaned = super().clean()
@@ -367,6 +415,8 @@ class RecordForm(forms.Form):
 
 class SourceForm(forms.ModelForm):
     """A new source, its text pasted or uploaded (.txt or .html, reduced to readable text)."""
+
+    error_fields = {"published_on": "published", "published_precision": "published"}
 
     upload = forms.FileField(
         label=_("…or upload a file"),

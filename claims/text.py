@@ -29,3 +29,32 @@ ISO_639_1 = frozenset(
     za zh zu
     """.split()
 )
+
+
+def normalize_text(text: str) -> str:
+    """A text as the tracker stores it: line endings as ``\\n`` and Unicode composed (NFC).
+
+    Browsers submit a textarea with CRLF line endings while a page's text has LF; without
+    this, every offset after the first line break would be short by one per break."""
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# Characters that are no part of a readable text: NUL and the other C0/C1 controls, lone
+# surrogates, non-characters. Tabs and line breaks are text. (Unassigned code points are not
+# refused: a newer emoji than this Python knows is still text.)
+_ALLOWED_CONTROLS = {"\n", "\t"}
+
+
+def unreadable_characters(text: str) -> list[tuple[int, str]]:
+    """(position, character) of each character no source text holds, at most ten."""
+    found = []
+    for position, char in enumerate(text):
+        code = ord(char)
+        noncharacter = 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+        if noncharacter or (
+            unicodedata.category(char) in {"Cc", "Cs"} and char not in _ALLOWED_CONTROLS
+        ):
+            found.append((position, char))
+            if len(found) == 10:
+                break
+    return found

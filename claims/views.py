@@ -25,6 +25,7 @@ from .forms import (
     RecordForm,
     ReviewStepForm,
     SourceForm,
+    add_service_error,
 )
 from .models import (
     Appearance,
@@ -175,15 +176,19 @@ def claim_edit(request, pk):
     if request.method == "POST":
         with transaction.atomic():
             if form.is_valid():
-                if form.changes():
-                    update_claim(
-                        claim=claim,
-                        by=request.user,
-                        based_on=form.cleaned_data["based_on"],
-                        **form.changes(),
-                    )
-                messages.success(request, _("Claim saved."))
-                return redirect("claims:claim-detail", pk=claim.pk)
+                try:
+                    if form.changes():
+                        update_claim(
+                            claim=claim,
+                            by=request.user,
+                            based_on=form.cleaned_data["based_on"],
+                            **form.changes(),
+                        )
+                except ValidationError as error:
+                    add_service_error(form, error)
+                else:
+                    messages.success(request, _("Claim saved."))
+                    return redirect("claims:claim-detail", pk=claim.pk)
     return render(request, "claims/claim_form.html", {"form": form, "claim": claim})
 
 
@@ -224,11 +229,17 @@ def claim_review(request, pk):
 @login_required
 @require_POST
 def conflict_decide(request, pk):
+    policy.require(request.user, "decide_conflict")
     conflict = get_object_or_404(
         Conflict.objects.select_related("appearance_a", "appearance_b"), pk=pk
     )
-    back = redirect("claims:claim-detail", pk=request.POST.get("claim") or conflict.claim_id)
     form = ConflictDecisionForm(request.POST)
+    # Back to the claim page the decision was taken on (a conflict between two claims of one
+    # fact shows on both), when the form names one of them; else the conflict's own claim.
+    shown_on = request.POST.get("claim", "")
+    pair = {conflict.claim_id, conflict.appearance_a.claim_id, conflict.appearance_b.claim_id}
+    back_to = int(shown_on) if shown_on.isdecimal() and int(shown_on) in pair else conflict.claim_id
+    back = redirect("claims:claim-detail", pk=back_to)
     if not form.is_valid():
         messages.error(request, form.errors.as_text())
         return back
@@ -264,7 +275,7 @@ def source_create(request):
         try:
             source = add_source(by=request.user, **form.source_fields())
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Source added. Select a passage to record a claim."))
             return redirect("claims:source-detail", pk=source.pk)
@@ -292,7 +303,7 @@ def source_detail(request, pk):
                     **fields,
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Recorded as a version of this claim."))
                 return redirect("claims:claim-detail", pk=appearance.claim_id)
@@ -311,16 +322,20 @@ def entity_create(request):
     policy.require(request.user, "add_entity")
     form = EntityForm(request.POST or None, initial={"name": request.GET.get("name", "")})
     if request.method == "POST" and form.is_valid():
-        entity = add_entity(
-            by=request.user,
-            name=form.cleaned_data["name"],
-            kind=form.cleaned_data["kind"],
-            description=form.cleaned_data["description"],
-            wikidata_id=form.cleaned_data["wikidata_id"],
-            aliases=form.alias_list(),
-        )
-        messages.success(request, _("%(name)s added.") % {"name": entity.name})
-        return redirect("claims:entity-detail", pk=entity.pk)
+        try:
+            entity = add_entity(
+                by=request.user,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                description=form.cleaned_data["description"],
+                wikidata_id=form.cleaned_data["wikidata_id"],
+                aliases=form.alias_list(),
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("%(name)s added.") % {"name": entity.name})
+            return redirect("claims:entity-detail", pk=entity.pk)
     return render(
         request,
         "claims/entity_form.html",

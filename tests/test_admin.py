@@ -41,12 +41,13 @@ def test_change_form_opens_within_bounded_queries(
     model = next(model for model in admin.site._registry if model._meta.model_name == model_name)
     obj = model.objects.order_by("pk").first()
     # The claim page is the widest: session, user, claim (twice: the admin's and the review
-    # panel's), its timeline (events, claim and version history), review events, versions and
+    # panel's), its timeline (events, claim and version history, the versions' sets of
+    # entities, evidence history), review events, versions and
     # their entities, conflicts, evidence, content types (history link), the subject's choice,
     # its current value (versions, entities), possible duplicates, the review form's verdicts
     # and users; each version's autocompletes (source, speaker, entities) look up their
     # selected options, up to 3 queries a version, and the demo's claims have at most 3.
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(28):
         response = admin_client.get(
             reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk])
         )

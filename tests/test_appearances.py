@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from claims.models import Appearance, Source
-from claims.services import locate_quote, record_appearance, update_source_text
+from claims.policy import SYSTEM
+from claims.services import change_source, locate_quote, record_appearance
 from tests.factories import TEXT, make_appearance, make_claim, make_entity, make_source
 
 
@@ -21,7 +22,7 @@ def offsets_of(text, quote):
 def test_an_anchored_quote_is_recorded_with_its_context(source):
     start, end = offsets_of(TEXT, "l'Italie")
     appearance = record_appearance(
-        claim=make_claim(), source=source, quote="l'Italie", start=start, end=end
+        by=SYSTEM, claim=make_claim(), source=source, quote="l'Italie", start=start, end=end
     )
     assert appearance.prefix.endswith("du Niger et de ")
     assert appearance.suffix.startswith(", l'Africa Focus Group.")
@@ -31,7 +32,12 @@ def test_offsets_that_do_not_match_the_text_are_refused_with_a_clear_message(sou
     start, end = offsets_of(TEXT, "l'Italie")
     with pytest.raises(ValidationError) as refused:
         record_appearance(
-            claim=make_claim(), source=source, quote="l'Italie", start=start + 1, end=end + 1
+            by=SYSTEM,
+            claim=make_claim(),
+            source=source,
+            quote="l'Italie",
+            start=start + 1,
+            end=end + 1,
         )
     message = str(refused.value)
     assert f"does not match the source text at offsets {start + 1}–{end + 1}" in message
@@ -43,24 +49,26 @@ def test_offsets_outside_the_text_are_refused(source):
     length = len(TEXT)
     with pytest.raises(ValidationError) as refused:
         record_appearance(
-            claim=make_claim(), source=source, quote="x", start=length, end=length + 1
+            by=SYSTEM, claim=make_claim(), source=source, quote="x", start=length, end=length + 1
         )
     assert f"fall outside the source text, which is {length} characters long" in str(refused.value)
 
 
 def test_one_offset_alone_is_refused(source):
     with pytest.raises(ValidationError) as refused:
-        record_appearance(claim=make_claim(), source=source, quote="Le Maroc", start=0)
+        record_appearance(by=SYSTEM, claim=make_claim(), source=source, quote="Le Maroc", start=0)
     assert "both offsets" in str(refused.value)
 
 
 def test_a_value_of_the_wrong_type_is_refused(source):
     claim = make_claim(value_type="entities")
     with pytest.raises(ValidationError) as refused:
-        record_appearance(claim=claim, source=source, value_number=3)
+        record_appearance(by=SYSTEM, claim=claim, source=source, value_number=3)
     assert "value_number" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
-        record_appearance(claim=make_claim(), source=source, value_entities=[make_entity()])
+        record_appearance(
+            by=SYSTEM, claim=make_claim(), source=source, value_entities=[make_entity()]
+        )
     assert "value_entities" in refused.value.message_dict
     assert not Appearance.objects.exists()
 
@@ -68,13 +76,18 @@ def test_a_value_of_the_wrong_type_is_refused(source):
 def test_an_impossible_date_is_refused(source):
     with pytest.raises(ValidationError) as refused:
         record_appearance(
-            claim=make_claim(), source=source, said_on="2021-02-30", said_on_precision="day"
+            by=SYSTEM,
+            claim=make_claim(),
+            source=source,
+            said_on="2021-02-30",
+            said_on_precision="day",
         )
     assert "said_on" in refused.value.message_dict
 
 
 def test_a_date_at_month_precision_is_stored_as_its_first_day(source):
     appearance = record_appearance(
+        by=SYSTEM,
         claim=make_claim(value_type="date"),
         source=source,
         value_date=datetime.date(2022, 5, 17),
@@ -86,14 +99,16 @@ def test_a_date_at_month_precision_is_stored_as_its_first_day(source):
 
 def test_a_date_without_its_precision_is_refused(source):
     with pytest.raises(ValidationError) as refused:
-        record_appearance(claim=make_claim(), source=source, as_of=datetime.date(2022, 5, 1))
+        record_appearance(
+            by=SYSTEM, claim=make_claim(), source=source, as_of=datetime.date(2022, 5, 1)
+        )
     assert "as_of_precision" in refused.value.message_dict
 
 
 def test_a_set_of_entities_is_recorded(source):
     members = [make_entity(name=name) for name in ("United States", "Niger", "Morocco")]
     appearance = record_appearance(
-        claim=make_claim(value_type="entities"), source=source, value_entities=members
+        by=SYSTEM, claim=make_claim(value_type="entities"), source=source, value_entities=members
     )
     assert set(appearance.value_entities.all()) == set(members)
 
@@ -111,7 +126,7 @@ def test_a_quote_that_moved_is_found_again(source):
     appearance = make_appearance(source=source, quote="l'Italie")
     appearance.full_clean()
     appearance.save()
-    report = update_source_text(source=source, text="Ajout en tête. " + TEXT)
+    report = change_source(by=SYSTEM, source=source, text="Ajout en tête. " + TEXT)
     appearance.refresh_from_db()
     assert report.moved == [appearance]
     assert appearance.start == TEXT.index("l'Italie") + len("Ajout en tête. ")
@@ -122,7 +137,7 @@ def test_an_edited_quote_is_found_by_its_context(source):
     appearance = make_appearance(source=source, quote="l'Italie")
     appearance.full_clean()
     appearance.save()
-    report = update_source_text(source=source, text=TEXT.replace("l'Italie", "la France"))
+    report = change_source(by=SYSTEM, source=source, text=TEXT.replace("l'Italie", "la France"))
     appearance.refresh_from_db()
     assert report.requoted == [appearance]
     assert appearance.quote == "la France"
@@ -135,7 +150,7 @@ def test_a_quote_that_is_gone_loses_its_offsets_but_keeps_its_words(source):
     appearance = make_appearance(source=source, quote="l'Italie")
     appearance.full_clean()
     appearance.save()
-    report = update_source_text(source=source, text="Un tout autre texte.")
+    report = change_source(by=SYSTEM, source=source, text="Un tout autre texte.")
     appearance.refresh_from_db()
     assert report.lost == [appearance]
     assert (appearance.start, appearance.end, appearance.quote) == (None, None, "l'Italie")
@@ -143,7 +158,7 @@ def test_a_quote_that_is_gone_loses_its_offsets_but_keeps_its_words(source):
 
 def test_an_unchanged_text_changes_nothing(source):
     appearance = make_appearance(source=source, quote="l'Italie")
-    report = update_source_text(source=source, text=TEXT)
+    report = change_source(by=SYSTEM, source=source, text=TEXT)
     assert report.kept == [appearance]
     assert source.history.count() == 1
 

@@ -61,15 +61,15 @@ def test_side_by_side_in_the_admin_the_second_save_shows_what_changed(client, de
     users = {user.username: user for user in get_user_model().objects.all()}
     claim = Claim.objects.get(property="held in")
     url = reverse("admin:claims_claim_change", args=[claim.pk])
-    # The editor opens the claim (version 1); meanwhile the reviewer edits it.
-    client.force_login(users["editor"])
+    # The administrator opens the claim (version 1); meanwhile the reviewer edits it.
+    client.force_login(users["admin"])
     form = client.get(url).context["adminform"].form
     assert form["based_on"].value() == 1
     update_claim(claim=claim, by=users["reviewer"], based_on=1, statement="The reviewer's words.")
     response = client.post(
         url,
         {
-            "statement": "The editor's words.",
+            "statement": "The administrator's words.",
             "subject": claim.subject_id,
             "property": claim.property,
             "value_type": claim.value_type,

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from claims.models import Appearance, Claim, Source
+from claims.policy import SYSTEM
 from claims.services import detect_conflicts, record_appearance
 from tests.factories import make_claim, make_entity, make_source, make_user
 
@@ -82,7 +83,7 @@ def rows(db, request):
                 attribution="reported",
                 value_number=value,
             )
-        detect_conflicts(claim)
+        detect_conflicts(claim, by=SYSTEM)
     return user
 
 
@@ -129,6 +130,7 @@ def test_the_claim_page_costs_the_same_for_10_and_50_versions(
     source = make_source()
     for number in range(versions):
         record_appearance(
+            by=SYSTEM,
             claim=claim,
             source=source,
             speaker=members[number % 3],
@@ -137,9 +139,9 @@ def test_the_claim_page_costs_the_same_for_10_and_50_versions(
     client.force_login(reviewer)
     # session, user, claim, the user's permissions (two); versions and their entities (side
     # by side), again for the current value; timeline (events, claim history, version
-    # history); possible duplicates; the review form's verdicts and users; conflicts;
-    # evidence: 17, whatever the number of versions.
-    with django_assert_max_num_queries(17):
+    # history and its sets of entities, evidence history); possible duplicates; the review
+    # form's verdicts and users; conflicts; evidence: 19, whatever the number of versions.
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("claims:claim-detail", args=[claim.pk]))
     assert response.status_code == 200
     # Member 0 is listed by every version; members 1 and 2 by some: those are marked.

@@ -1,6 +1,7 @@
 import pytest
 
 from claims.models import ReviewEvent, ReviewEventImmutable
+from claims.policy import SYSTEM
 from claims.services import record_event
 from tests.factories import make_claim, make_user
 
@@ -8,7 +9,7 @@ from tests.factories import make_claim, make_user
 @pytest.fixture
 def event(db):
     return record_event(
-        claim=make_claim(), actor=make_user("reviewer"), action="status", new_value="in_review"
+        claim=make_claim(), by=make_user("reviewer"), action="status", new_value="in_review"
     )
 
 
@@ -30,5 +31,5 @@ def test_review_event_cannot_be_deleted(event):
 
 
 def test_review_events_are_listed_newest_first(event):
-    later = record_event(claim=event.claim, actor=None, action="note", note="checked")
+    later = record_event(claim=event.claim, by=SYSTEM, action="note", note="checked")
     assert list(event.claim.review_events.all()) == [later, event]

@@ -127,8 +127,32 @@ def review_step(client, step, **data):
 
 
 HTTP_ACTIONS = {
-    "open the claims list": lambda client: client.get(reverse("admin:claims_claim_changelist")),
+    "open the claims list": lambda client: client.get(reverse("claims:claim-list")),
     "add a source": lambda client: client.post(
+        reverse("claims:source-create"),
+        {"title": "Communiqué", "kind": "press_release", "language": "fr", "text": "Texte."},
+    ),
+    "edit a claim": lambda client: client.post(
+        reverse("claims:claim-edit", args=[held_in().pk]),
+        {
+            "statement": "Edited over HTTP.",
+            "value_type": "date",
+            "subject": held_in().subject.name,
+            "property": "held in",
+            "based_on": held_in().version,
+        },
+    ),
+    "start a review": lambda client: review_step(client, "start_review"),
+    "archive": lambda client: review_step(client, "archive", note="Out of scope."),
+    "assign": lambda client: review_step(
+        client, "assign", assignee=get_user_model().objects.get(username="editor").pk
+    ),
+    "dismiss a conflict": lambda client: client.post(
+        reverse("claims:conflict-decide", args=[Conflict.objects.get().pk]),
+        {"decision": "dismiss", "note": "Not a contradiction."},
+    ),
+    "manage users": lambda client: client.get(reverse("admin:auth_user_changelist")),
+    "add a source in the admin": lambda client: client.post(
         reverse("admin:claims_source_add"),
         {
             "title": "Communiqué",
@@ -139,40 +163,14 @@ HTTP_ACTIONS = {
             "appearances-INITIAL_FORMS": 0,
         },
     ),
-    "edit a claim": lambda client: client.post(
-        reverse("admin:claims_claim_change", args=[held_in().pk]),
-        {
-            "statement": "Edited over HTTP.",
-            "value_type": "date",
-            "subject": held_in().subject_id,
-            "property": "held in",
-            "based_on": held_in().version,
-            **{
-                f"{prefix}-{key}": 0
-                for prefix in ("appearances", "conflicts", "evidence", "review_events")
-                for key in ("TOTAL_FORMS", "INITIAL_FORMS")
-            },
-        },
-    ),
-    "start a review": lambda client: review_step(client, "start_review"),
-    "archive": lambda client: review_step(client, "archive", note="Out of scope."),
-    "assign": lambda client: review_step(
-        client, "assign", assignee=get_user_model().objects.get(username="editor").pk
-    ),
-    "dismiss a conflict": lambda client: client.post(
-        reverse("admin:claims_conflict_change", args=[Conflict.objects.get().pk]),
-        {
-            "kind": "entity_set",
-            "detail": Conflict.objects.get().detail,
-            "decision": "dismiss",
-            "decision_note": "Not a contradiction.",
-        },
-    ),
-    "manage users": lambda client: client.get(reverse("admin:auth_user_changelist")),
 }
 HTTP_EDITOR_MAY = {"open the claims list", "add a source", "edit a claim"}
+# The admin is for administrators: editors and reviewers are not staff, and are sent to the
+# admin's login page.
+ADMIN_ONLY = {"manage users", "add a source in the admin"}
 DONE = {
     "add a source": lambda: Source.objects.filter(title="Communiqué").exists(),
+    "add a source in the admin": lambda: Source.objects.filter(title="Communiqué").exists(),
     "edit a claim": lambda: held_in().statement == "Edited over HTTP.",
     "start a review": lambda: held_in().status == "in_review",
     "archive": lambda: held_in().status == "archived",
@@ -184,7 +182,7 @@ DONE = {
 def http_allowed(role, action):
     if role == "anonymous":
         return False
-    if action == "manage users":
+    if action in ADMIN_ONLY:
         return role == "admin"
     return action in HTTP_EDITOR_MAY or role in ("reviewer", "admin")
 
@@ -200,7 +198,7 @@ def test_http_role_matrix(client, demo, role, action):
         assert response.status_code in (200, 302)
         assert done(), response.content.decode()[:3000]
     else:
-        if role == "anonymous":
+        if role == "anonymous" or action in ADMIN_ONLY:
             assert response.status_code == 302
             assert "login" in response["Location"]
         else:
@@ -216,9 +214,20 @@ def test_every_page_needs_a_login(client, demo):
 
 
 def test_the_review_panel_offers_only_the_steps_a_role_may_take(client, demo):
-    url = reverse("admin:claims_claim_change", args=[held_in().pk])
+    url = reverse("claims:claim-detail", args=[held_in().pk])
     client.force_login(user_for("editor"))
-    assert "Review workflow" not in client.get(url).content.decode()
+    assert 'id="review-form"' not in client.get(url).content.decode()
     client.force_login(user_for("reviewer"))
     content = client.get(url).content.decode()
     assert "Start the review" in content and "Mark reviewed" not in content
+    client.force_login(user_for("admin"))
+    admin_page = client.get(reverse("admin:claims_claim_change", args=[held_in().pk]))
+    assert "Review workflow" in admin_page.content.decode()
+
+
+@pytest.mark.parametrize("role", ["editor", "reviewer"])
+def test_the_admin_is_for_administrators_only(client, demo, role):
+    client.force_login(user_for(role))
+    response = client.get(reverse("admin:claims_claim_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))

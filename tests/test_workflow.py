@@ -259,13 +259,13 @@ def test_the_timeline_of_a_demo_claim_tells_every_step_in_order(demo, client):
     assert entries["verdict changed"].detail == "Mostly accurate"
     assert [e.at for e in timeline] == sorted((e.at for e in timeline), reverse=True)
 
-    client.force_login(reviewer)
+    client.force_login(get_user_model().objects.get(username="admin"))
     page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
     assert "Italy joined as co-chair later." in page and "Timeline" in page
 
 
 def test_the_admin_review_panel_takes_a_step_and_comes_back(client, demo):
-    client.force_login(get_user_model().objects.get(username="reviewer"))
+    client.force_login(get_user_model().objects.get(username="admin"))
     claim = Claim.objects.get(property="held in")
     admin_page = reverse("admin:claims_claim_change", args=[claim.pk])
     assert f'action="/claims/{claim.pk}/review/"' in client.get(admin_page).content.decode()

@@ -53,6 +53,17 @@ def count_of(related: models.QuerySet, field: str) -> Coalesce:
     return Coalesce(Subquery(counted), 0)
 
 
+def folded_length_error(folded: str, field: models.Field) -> str | None:
+    """The message for a value whose folded form (kept for look-ups and comparisons) outgrows
+    ``field``'s column: folding spells some characters out ("ß" → "ss", "ﷺ" → 18 letters)."""
+    if len(folded) <= field.max_length:
+        return None
+    return _(
+        "This is too long once spelled out for comparison (%(length)d characters; at most "
+        "%(max)d): shorten it."
+    ) % {"length": len(folded), "max": field.max_length}
+
+
 class Timestamped(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -11,7 +11,13 @@ from simple_history.models import HistoricalRecords
 from claims.dates import DatePrecision, clean_precise_date, precise_date_constraints
 from claims.text import normalize_name
 
-from .base import QUOTE_CONTEXT_LENGTH, Timestamped, choices_constraint, count_of
+from .base import (
+    QUOTE_CONTEXT_LENGTH,
+    Timestamped,
+    choices_constraint,
+    count_of,
+    folded_length_error,
+)
 from .entities import Entity
 from .sources import Source
 
@@ -266,6 +272,9 @@ class Claim(Timestamped):
                 errors["subject"] = _("A structured claim needs a subject.")
             if not self.property.strip():
                 errors["property"] = _("A structured claim needs a property.")
+        self.refresh_property_key()
+        if error := folded_length_error(self.property_key, self._meta.get_field("property_key")):
+            errors["property"] = error
         if self.status == ClaimStatus.REVIEWED and self.verdict_id is None:
             errors["verdict"] = _("A reviewed claim needs a verdict.")
         if errors:

@@ -12,6 +12,7 @@ from .base import (
     LANGUAGE_SHAPE,
     Timestamped,
     choices_constraint,
+    folded_length_error,
     validate_language,
     validate_wikidata_id,
 )
@@ -93,6 +94,8 @@ class Entity(Timestamped):
         self.normalized_name = normalize_name(self.name)
         if self.name and not self.normalized_name:
             raise ValidationError({"name": _("A name needs at least one letter or digit.")})
+        if error := folded_length_error(self.normalized_name, self._meta.get_field("name")):
+            raise ValidationError({"name": error})
 
 
 class Alias(models.Model):
@@ -136,5 +139,8 @@ class Alias(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        if self.name and not normalize_name(self.name):
+        self.normalized = normalize_name(self.name)
+        if self.name and not self.normalized:
             raise ValidationError({"name": _("An alias needs at least one letter or digit.")})
+        if error := folded_length_error(self.normalized, self._meta.get_field("name")):
+            raise ValidationError({"name": error})

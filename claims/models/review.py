@@ -1,5 +1,6 @@
 """The review history: an append-only log of every review step."""
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,8 @@ class ReviewAction(models.TextChoices):
     CONFLICT_RESOLVED = "conflict_resolved", _("conflict resolved")
     CONFLICT_DISMISSED = "conflict_dismissed", _("conflict dismissed")
     CONFLICT_REOPENED = "conflict_reopened", _("conflict reopened")
+    CONFLICT_EDITED = "conflict_edited", _("conflict edited")
+    RANK = "rank", _("version ranked")
     NOTE = "note", _("note")
 
 
@@ -29,12 +32,33 @@ class ReviewEventImmutable(Exception):
     """Raised on any attempt to change or delete the review history."""
 
 
+UPDATE_REFUSED = "Review events are append-only; they cannot be updated."
+DELETE_REFUSED = "Review events are append-only; they cannot be deleted."
+
+
 class ReviewEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise ReviewEventImmutable("Review events are append-only; they cannot be updated.")
+        raise ReviewEventImmutable(UPDATE_REFUSED)
+
+    def _update(self, values):
+        raise ReviewEventImmutable(UPDATE_REFUSED)
 
     def delete(self):
-        raise ReviewEventImmutable("Review events are append-only; they cannot be deleted.")
+        raise ReviewEventImmutable(DELETE_REFUSED)
+
+    def _raw_delete(self, using):
+        raise ReviewEventImmutable(DELETE_REFUSED)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ReviewEventImmutable(UPDATE_REFUSED)
+
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        if update_conflicts:
+            raise ReviewEventImmutable(UPDATE_REFUSED)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def update_or_create(self, *args, **kwargs):
+        raise ReviewEventImmutable(UPDATE_REFUSED)
 
 
 class ReviewEvent(models.Model):
@@ -76,18 +100,35 @@ class ReviewEvent(models.Model):
         verbose_name = _("review event")
         verbose_name_plural = _("review events")
         ordering = ["-created_at", "-id"]
+        # Django's internal writes (``_base_manager``) go through the refusing queryset too.
+        base_manager_name = "objects"
         constraints = [choices_constraint("reviewevent", "action", ReviewAction)]
+        # The database itself refuses to rewrite or delete the history, whatever the client
+        # (PostgreSQL only; on SQLite the Python guards below are the only ones).
+        triggers = [
+            pgtrigger.Protect(
+                name="reviewevent_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise ReviewEventImmutable("Review events are append-only; they cannot be updated.")
+            raise ReviewEventImmutable(UPDATE_REFUSED)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ReviewEventImmutable("Review events are append-only; they cannot be deleted.")
+        raise ReviewEventImmutable(DELETE_REFUSED)
+
+    def _do_update(self, base_qs, using, pk_val, values, *args, **kwargs):
+        # Every save of an instance with a primary key tries an UPDATE first: a new instance
+        # given an existing event's id, or ``loaddata`` of a fixture (which calls save_base
+        # directly, not save). An event may be inserted with its id, never overwritten.
+        if base_qs.filter(pk=pk_val).exists():
+            raise ReviewEventImmutable(UPDATE_REFUSED)
+        return False
 
     @property
     def old_label(self) -> str:

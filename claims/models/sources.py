@@ -15,6 +15,7 @@ from claims.dates import (
     precise_date_constraints,
     precise_date_of,
 )
+from claims.text import normalize_text, unreadable_characters
 
 from .base import LANGUAGE_SHAPE, Timestamped, choices_constraint, count_of, validate_language
 from .entities import Entity
@@ -128,7 +129,16 @@ class Source(Timestamped):
         return str(date) if date else ""
 
     def clean(self):
+        self.text = normalize_text(self.text)
         self.content_sha256 = sha256_of(self.text)
         errors = clean_precise_date(self, "published_on")
+        if unreadable := unreadable_characters(self.text):
+            errors["text"] = _(
+                "The text holds characters no text should (%(characters)s, first at character "
+                "%(position)d): is the file UTF-8? Remove them and try again."
+            ) % {
+                "characters": ", ".join(sorted({f"U+{ord(c):04X}" for _position, c in unreadable})),
+                "position": unreadable[0][0] + 1,
+            }
         if errors:
             raise ValidationError(errors)

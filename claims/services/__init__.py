@@ -1,14 +1,16 @@
-"""Writes that span several models, and the engines; import them from here."""
+"""The one write path: every create, change and delete of a domain row — from the pages, the
+admin, the management commands — goes through a keyword-only service here, which checks the
+policy, validates the whole row, writes history with its actor and review events, and runs
+conflict detection, in one transaction. Also the engines (comparison, anchoring, search)."""
 
-from .anchoring import (
-    ReanchorReport,
-    Segment,
-    highlight_segments,
-    locate_quote,
-    reanchor_appearances,
-    update_source_text,
+from .anchoring import ReanchorReport, Segment, highlight_segments, locate_quote
+from .appearances import (
+    delete_appearance,
+    rank_version,
+    record_appearance,
+    record_claim_from_source,
+    update_appearance,
 )
-from .appearances import record_appearance, record_claim_from_source, update_appearance
 from .comparison import Difference, Version, compare
 from .conflicts import (
     CurrentValue,
@@ -25,11 +27,13 @@ from .conflicts import (
     versions_side_by_side,
 )
 from .demo import DemoResult, load_demo
-from .entities import add_entity
+from .entities import add_entity, change_entity, delete_entity
+from .evidence import add_evidence, change_evidence, remove_evidence
 from .history import TimelineEntry, claim_timeline
-from .review import flag_conflict, record_event
+from .review import change_conflict, flag_conflict, record_event
 from .search import similar_claims
-from .sources import add_source, html_to_text, text_from_upload
+from .sources import add_source, change_source, delete_source, html_to_text, text_from_upload
+from .verdicts import delete_verdict, save_verdict
 from .versioning import StaleVersion, check_version, save_versioned
 from .workflow import (
     Step,
@@ -37,6 +41,8 @@ from .workflow import (
     assign,
     available_steps,
     confirm_verdict,
+    create_claim,
+    delete_claim,
     mark_reviewed,
     reopen,
     send_back,
@@ -46,53 +52,65 @@ from .workflow import (
 )
 
 __all__ = [
-    "add_entity",
-    "Decision",
-    "decide_conflict",
-    "Segment",
-    "VersionColumn",
-    "add_source",
-    "highlight_segments",
-    "html_to_text",
-    "record_claim_from_source",
-    "similar_claims",
-    "text_from_upload",
-    "versions_side_by_side",
-    "StaleVersion",
-    "Step",
-    "TimelineEntry",
-    "archive",
-    "assign",
-    "available_steps",
-    "check_version",
-    "claim_timeline",
-    "confirm_verdict",
-    "mark_reviewed",
-    "reopen",
-    "save_versioned",
-    "send_back",
-    "start_review",
-    "take_step",
-    "update_appearance",
-    "update_claim",
     "CurrentValue",
+    "Decision",
     "DemoResult",
     "DetectionResult",
     "Difference",
     "ReanchorReport",
+    "Segment",
+    "StaleVersion",
+    "Step",
+    "TimelineEntry",
     "Version",
+    "VersionColumn",
+    "add_entity",
+    "add_evidence",
+    "add_source",
+    "archive",
+    "assign",
+    "available_steps",
+    "change_conflict",
+    "change_entity",
+    "change_evidence",
+    "change_source",
+    "check_version",
+    "claim_timeline",
     "compare",
+    "confirm_verdict",
+    "create_claim",
     "current_value",
+    "decide_conflict",
+    "delete_appearance",
+    "delete_claim",
+    "delete_entity",
+    "delete_source",
+    "delete_verdict",
     "detect_conflicts",
     "detect_conflicts_for_appearances",
     "dismiss_conflict",
-    "reopen_conflict",
-    "resolve_conflict",
     "flag_conflict",
+    "highlight_segments",
+    "html_to_text",
     "load_demo",
     "locate_quote",
-    "reanchor_appearances",
+    "mark_reviewed",
+    "rank_version",
     "record_appearance",
+    "record_claim_from_source",
     "record_event",
-    "update_source_text",
+    "remove_evidence",
+    "reopen",
+    "reopen_conflict",
+    "resolve_conflict",
+    "save_verdict",
+    "save_versioned",
+    "send_back",
+    "similar_claims",
+    "start_review",
+    "take_step",
+    "text_from_upload",
+    "update_appearance",
+    "update_claim",
+    "versions_side_by_side",
 ]

@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from claims.models import Appearance, Source
+
+from .versioning import save_bumped
 
 # How far (in characters) a re-found quote may grow or shrink when only its context is found.
 MAX_QUOTE_DRIFT = 200
@@ -63,13 +64,14 @@ class ReanchorReport:
         }
 
 
-def reanchor_appearances(*, source: Source) -> ReanchorReport:
+def reanchor_appearances(*, source: Source, by) -> ReanchorReport:
     """Re-find every anchored quote of ``source`` in its current text.
 
     A quote found unchanged elsewhere is moved; a quote whose words changed but whose context
     is found takes the new words (re-quoted, for an editor to check); a quote that cannot be
     found loses its offsets and keeps its words and context (lost). One query to read, one
-    write per appearance that changes.
+    write per appearance that changes (its revision goes up: a form opened before is stale).
+    Called by ``change_source``, in its transaction.
     """
     report = ReanchorReport()
     text = source.text
@@ -95,21 +97,8 @@ def reanchor_appearances(*, source: Source) -> ReanchorReport:
             appearance.quote = found
             appearance.capture_context()
             bucket.append(appearance)
-        appearance.save(update_fields=["start", "end", "quote", "prefix", "suffix", "updated_at"])
+        save_bumped(appearance, by=by, fields=["start", "end", "quote", "prefix", "suffix"])
     return report
-
-
-@transaction.atomic
-def update_source_text(*, source: Source, text: str, by=None) -> ReanchorReport:
-    """Replace a source's text and re-anchor its quotes, all or nothing.
-
-    An unchanged text (same hash) changes nothing."""
-    source = Source.objects.select_for_update().get(pk=source.pk)
-    if source.text != text:
-        source.text = text
-        source._history_user = by
-        source.save(update_fields=["text", "updated_at"])
-    return reanchor_appearances(source=source)
 
 
 @dataclass(frozen=True)

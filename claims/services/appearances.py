@@ -1,20 +1,39 @@
-"""Recording where a claim appears."""
+"""Recording where a claim appears: its versions, added, edited, ranked and deleted."""
 
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from claims import policy
-from claims.models import Appearance, Claim, Entity, Source, ValueType
+from claims.models import Appearance, Claim, Entity, Rank, ReviewAction, Source, ValueType
 
-from .conflicts import detect_conflicts, detect_conflicts_for_appearances
-from .versioning import save_versioned
+from .base import delete_as, save_as, service
+from .conflicts import detect_conflicts, detect_conflicts_for_appearances, lock_facts
+from .review import record_event
+from .versioning import save_bumped, save_versioned
+from .workflow import create_claim
 
 # Appearance.clean() checks each of the model's invariants in Python, with a message; the
 # database constraints stay the last guard. (Validating them against the database would cost
 # one query per check constraint, on every save.)
+
+# What an edit may change: the rank changes only by a decision (resolve_conflict) or by a
+# reviewer through rank_version, both of which leave a review event.
+EDITABLE_FIELDS = {
+    "claim", "source", "speaker", "attribution", "quote", "start", "end", "said_on",
+    "said_on_precision", "as_of", "as_of_precision", "value_number", "value_date",
+    "value_date_precision", "value_text", "value_boolean",
+}  # fmt: skip
+
+
+def _check_fields(fields) -> None:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be set here: %(names)s. A rank changes by a decision.")
+            % {"names": ", ".join(sorted(unknown))}
+        )
 
 
 def _check_entities_allowed(claim: Claim, value_entities) -> None:
@@ -27,12 +46,12 @@ def _check_entities_allowed(claim: Claim, value_entities) -> None:
         )
 
 
-@transaction.atomic
+@service
 def record_appearance(
     *,
     claim: Claim,
     source: Source,
-    by=None,
+    by,
     value_entities: Iterable[Entity] = (),
     **fields,
 ) -> Appearance:
@@ -43,19 +62,20 @@ def record_appearance(
     Raises ValidationError naming each problem; nothing is written then.
     """
     policy.require(by, "record_appearance")
-    appearance = Appearance(claim=claim, source=source, added_by=by, **fields)
+    _check_fields(fields)
+    lock_facts(claim)
+    appearance = Appearance(claim=claim, source=source, added_by=policy.user_of(by), **fields)
     value_entities = list(value_entities)
     appearance.full_clean(validate_constraints=False)
     _check_entities_allowed(claim, value_entities)
-    appearance._history_user = by
-    appearance.save()
+    save_as(appearance, by=by)
     if value_entities:
         appearance.value_entities.set(value_entities)
     detect_conflicts(claim, by=by)
     return appearance
 
 
-@transaction.atomic
+@service
 def update_appearance(
     *,
     appearance: Appearance,
@@ -68,21 +88,65 @@ def update_appearance(
     changed what since) if it moved on, ValidationError for bad input. Then compares the
     versions of its fact again (and of the claim it left, if it moved)."""
     policy.require(by, "change_appearance")
-    old_claim_id = appearance.claim_id
+    _check_fields(changes)
+    # The instance may come from a form that already holds the new values: the claim it
+    # leaves is read from the database.
+    old_claim = Claim.objects.get(appearances=appearance.pk)
     for name, value in changes.items():
         setattr(appearance, name, value)
+    lock_facts(old_claim, appearance.claim)
     appearance.full_clean(exclude=["version"], validate_constraints=False)
     if value_entities is not None:
         value_entities = list(value_entities)
         _check_entities_allowed(appearance.claim, value_entities)
     save_versioned(appearance, by=by, based_on=based_on, fields=[*changes, "prefix", "suffix"])
     if value_entities is not None:
+        # The history records the new set (simple-history's m2m tracking) with the actor.
+        appearance._history_user = policy.user_of(by)
         appearance.value_entities.set(value_entities)
-    detect_conflicts_for_appearances({old_claim_id, appearance.claim_id}, by=by)
+    detect_conflicts_for_appearances({old_claim.pk, appearance.claim_id}, by=by)
     return appearance
 
 
-@transaction.atomic
+@service
+def delete_appearance(*, appearance: Appearance, by) -> None:
+    """Delete a version (its conflicts go with it) and compare what is left of its fact."""
+    policy.require(by, "delete_appearance")
+    claim_id = appearance.claim_id
+    lock_facts(appearance.claim)
+    delete_as(appearance, by=by)
+    detect_conflicts_for_appearances([claim_id], by=by)
+
+
+@service
+def rank_version(*, appearance: Appearance, by, rank: str, reason: str) -> Appearance:
+    """A reviewer ranks a version by hand (preferred, normal, deprecated), with the reason; a
+    review event says so. Its revision goes up, so a form opened before is stale."""
+    policy.require(by, "rank_version")
+    lock_facts(appearance.claim)
+    appearance = Appearance.objects.select_for_update().get(pk=appearance.pk)
+    if rank not in Rank.values:
+        raise ValidationError({"rank": _("Unknown rank: %(rank)s.") % {"rank": rank}})
+    reason = reason.strip()
+    if rank != Rank.NORMAL and not reason:
+        raise ValidationError(
+            {"rank_reason": _("A preferred or deprecated version needs a reason.")}
+        )
+    old = appearance.rank
+    appearance.rank, appearance.rank_reason = rank, reason
+    save_bumped(appearance, by=by, fields=["rank", "rank_reason"])
+    record_event(
+        claim=appearance.claim,
+        by=by,
+        action=ReviewAction.RANK,
+        old_value=old,
+        new_value=rank,
+        note=_("Version #%(id)s: %(reason)s") % {"id": appearance.pk, "reason": reason or "—"},
+    )
+    return appearance
+
+
+@service
 def record_claim_from_source(
     *,
     source: Source,
@@ -95,11 +159,7 @@ def record_claim_from_source(
     """Record a passage of ``source`` as a version of ``claim``, or of a new claim made from
     ``new_claim`` (statement, subject, property, value_type) — all or nothing."""
     if claim is None:
-        policy.require(by, "add_claim")
-        claim = Claim(created_by=by, **(new_claim or {}))
-        claim.full_clean(exclude=["version"])
-        claim._history_user = by
-        claim.save()
+        claim = create_claim(by=by, **(new_claim or {}))
     return record_appearance(
         claim=claim, source=source, by=by, value_entities=value_entities, **fields
     )

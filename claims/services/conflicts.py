@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -25,9 +25,12 @@ from claims.models import (
     ReviewEvent,
     ValueType,
 )
+from claims.text import normalize_name
 
+from .base import save_as, service
 from .comparison import Difference, Version, agreed_value, compare, describe
 from .review import record_event
+from .versioning import save_bumped
 
 LABEL_LENGTH = 50
 
@@ -143,8 +146,33 @@ CONFLICT_FIELDS = [
 ]
 
 
-@transaction.atomic
-def detect_conflicts(claim: Claim, *, by=None) -> DetectionResult:
+def fact_key(claim: Claim) -> str:
+    """The key of the fact ``claim`` states: its subject, folded property and value type; an
+    unstructured claim is a fact of its own."""
+    if claim.value_type == ValueType.NONE or claim.subject_id is None:
+        return f"claim:{claim.pk}"
+    return f"fact:{claim.subject_id}:{normalize_name(claim.property)}:{claim.value_type}"
+
+
+def lock_facts(*claims: Claim) -> None:
+    """Serialise the writes of a fact's versions, on PostgreSQL: an advisory lock on each
+    fact's key (in key order), held to the end of the transaction. Every service that records,
+    edits, ranks or deletes a version, decides a conflict or reviews a claim takes it first,
+    before any row lock.
+
+    Row locks are not enough: two editors creating a new claim of one fact at once each lock
+    only the claims they can see, and neither sees the other's uncommitted claim, so their
+    versions would never be compared. With the key locked, the second waits for the first to
+    commit, then reads its versions. (SQLite lets one writer at a time: nothing to do.)"""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in sorted({fact_key(claim) for claim in claims}):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
+@service
+def detect_conflicts(claim: Claim, *, by) -> DetectionResult:
     """Compare every pair of versions of the fact ``claim`` states — its own appearances and
     those of claims on the same subject and property — and bring the conflicts in step.
 
@@ -155,8 +183,10 @@ def detect_conflicts(claim: Claim, *, by=None) -> DetectionResult:
     write (and its history) per kind of change.
     """
     result = DetectionResult()
+    lock_facts(claim)
     # Lock the fact group's claims, in id order: two runs on one group (two editors adding
-    # versions at once) would otherwise both create the same new conflict.
+    # versions at once) would otherwise both create the same new conflict, and a claim being
+    # marked reviewed counts its open conflicts under this lock.
     group = {
         member.pk: member
         for member in Claim.objects.same_fact_as(claim).order_by("pk").select_for_update()
@@ -251,17 +281,25 @@ def detect_conflicts(claim: Claim, *, by=None) -> DetectionResult:
         result.closed += 1
 
     if to_create:
-        bulk_create_with_history(to_create, Conflict, default_user=by)
+        bulk_create_with_history(to_create, Conflict, default_user=policy.user_of(by))
         events += [
             (conflict, ReviewAction.CONFLICT_DETECTED, conflict.detail) for conflict in to_create
         ]
     if to_update:
-        bulk_update_with_history(to_update, Conflict, CONFLICT_FIELDS, default_user=by)
+        bulk_update_with_history(
+            to_update, Conflict, CONFLICT_FIELDS, default_user=policy.user_of(by)
+        )
     if appearances_to_rerank:
         for appearance in appearances_to_rerank:
+            # A new revision: a form opened on the old rank is stale.
             appearance.rank, appearance.rank_reason = Rank.NORMAL, ""
+            appearance.version += 1
+            appearance.updated_at = now
         bulk_update_with_history(
-            appearances_to_rerank, Appearance, ["rank", "rank_reason"], default_user=by
+            appearances_to_rerank,
+            Appearance,
+            ["rank", "rank_reason", "version", "updated_at"],
+            default_user=policy.user_of(by),
         )
     if events:
         ReviewEvent.objects.bulk_create(
@@ -278,7 +316,7 @@ def detect_conflicts(claim: Claim, *, by=None) -> DetectionResult:
     return result
 
 
-def detect_conflicts_for_appearances(appearances, *, by=None) -> DetectionResult:
+def detect_conflicts_for_appearances(appearances, *, by) -> DetectionResult:
     """Run the engine once per fact group touched by ``appearances`` (claims as ids too)."""
     result = DetectionResult()
     claim_ids = {getattr(item, "claim_id", item) for item in appearances}
@@ -293,6 +331,9 @@ def detect_conflicts_for_appearances(appearances, *, by=None) -> DetectionResult
 
 def _locked_conflict(conflict: Conflict) -> Conflict:
     # Two reviewers acting on one conflict at once: the second sees the first one's outcome.
+    # The fact is locked first, as the engine and mark_reviewed lock it: a claim is not marked
+    # reviewed while one of its conflicts is being reopened.
+    lock_facts(Claim.objects.get(pk=conflict.claim_id))
     return (
         Conflict.objects.select_for_update()
         .select_related("appearance_a", "appearance_b", "claim")
@@ -300,7 +341,16 @@ def _locked_conflict(conflict: Conflict) -> Conflict:
     )
 
 
-@transaction.atomic
+def _locked_versions(conflict: Conflict) -> list[Appearance]:
+    # An editor saving one of the versions at this moment waits, then finds it stale.
+    return list(
+        Appearance.objects.select_for_update()
+        .filter(pk__in=[conflict.appearance_a_id, conflict.appearance_b_id])
+        .order_by("pk")
+    )
+
+
+@service
 def resolve_conflict(
     *,
     conflict: Conflict,
@@ -330,23 +380,21 @@ def resolve_conflict(
     conflict.resolution = ConflictResolution.BOTH_HOLD if both_hold else ConflictResolution.PREVAILS
     conflict.prevailing = prevailing
     conflict.resolution_note = note.strip()
-    conflict.resolved_by = by
+    conflict.resolved_by = policy.user_of(by)
     conflict.resolved_at = timezone.now()
-    conflict._history_user = by
-    conflict.save()
+    save_as(conflict, by=by)
     if prevailing is not None:
         reason = _("Conflict #%(id)s resolved: %(note)s") % {
             "id": conflict.pk,
             "note": conflict.resolution_note,
         }
-        for appearance in pair:
+        for appearance in _locked_versions(conflict):
             appearance.rank = Rank.PREFERRED if appearance.pk == prevailing.pk else Rank.DEPRECATED
             appearance.rank_reason = reason
-            appearance._history_user = by
-            appearance.save(update_fields=["rank", "rank_reason", "updated_at"])
+            save_bumped(appearance, by=by, fields=["rank", "rank_reason"])
     record_event(
         claim=conflict.claim,
-        actor=by,
+        by=by,
         action=ReviewAction.CONFLICT_RESOLVED,
         old_value=ConflictState.OPEN,
         new_value=conflict.resolution,
@@ -356,7 +404,7 @@ def resolve_conflict(
     return conflict
 
 
-@transaction.atomic
+@service
 def dismiss_conflict(*, conflict: Conflict, by, note: str) -> Conflict:
     """Dismiss an open conflict as not a real contradiction; the reason is required."""
     policy.require(by, "decide_conflict")
@@ -367,13 +415,12 @@ def dismiss_conflict(*, conflict: Conflict, by, note: str) -> Conflict:
         raise ValidationError({"note": _("Say why this is not a real contradiction.")})
     conflict.state = ConflictState.DISMISSED
     conflict.resolution_note = note.strip()
-    conflict.resolved_by = by
+    conflict.resolved_by = policy.user_of(by)
     conflict.resolved_at = timezone.now()
-    conflict._history_user = by
-    conflict.save()
+    save_as(conflict, by=by)
     record_event(
         claim=conflict.claim,
-        actor=by,
+        by=by,
         action=ReviewAction.CONFLICT_DISMISSED,
         old_value=ConflictState.OPEN,
         new_value=ConflictState.DISMISSED,
@@ -383,7 +430,7 @@ def dismiss_conflict(*, conflict: Conflict, by, note: str) -> Conflict:
     return conflict
 
 
-@transaction.atomic
+@service
 def reopen_conflict(*, conflict: Conflict, by, note: str = "") -> Conflict:
     """Reopen a resolved or dismissed conflict; versions it had ranked are ranked normal again."""
     policy.require(by, "decide_conflict")
@@ -392,16 +439,14 @@ def reopen_conflict(*, conflict: Conflict, by, note: str = "") -> Conflict:
         raise ValidationError(_("This conflict is already open."))
     old_state = conflict.state
     if conflict.resolution == ConflictResolution.PREVAILS:
-        for appearance in (conflict.appearance_a, conflict.appearance_b):
+        for appearance in _locked_versions(conflict):
             appearance.rank, appearance.rank_reason = Rank.NORMAL, ""
-            appearance._history_user = by
-            appearance.save(update_fields=["rank", "rank_reason", "updated_at"])
+            save_bumped(appearance, by=by, fields=["rank", "rank_reason"])
     _open(conflict)
-    conflict._history_user = by
-    conflict.save()
+    save_as(conflict, by=by)
     record_event(
         claim=conflict.claim,
-        actor=by,
+        by=by,
         action=ReviewAction.CONFLICT_REOPENED,
         old_value=old_state,
         new_value=ConflictState.OPEN,
@@ -421,6 +466,7 @@ class Decision(models.TextChoices):
     REOPEN = "reopen", _("Reopen")
 
 
+@service
 def decide_conflict(*, conflict: Conflict, by, decision: str, note: str) -> Conflict:
     """Carry out a reviewer's ``decision`` (a Decision value) on ``conflict``."""
     if decision == Decision.PREVAILS_A:

@@ -5,15 +5,19 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
 
 from claims.dates import PreciseDate
 from claims.demo import data
-from claims.models import Alias, Claim, Entity, Evidence, Source, ValueType
-from claims.text import normalize_name
+from claims.models import Claim, Entity, Evidence, Source, ValueType, sha256_of
+from claims.policy import SYSTEM
+from claims.text import normalize_text
 
-from .anchoring import update_source_text
 from .appearances import record_appearance
+from .base import service
+from .entities import add_entity
+from .evidence import add_evidence
+from .sources import add_source, change_source
+from .workflow import create_claim
 
 
 @dataclass
@@ -47,58 +51,60 @@ def _value_fields(value_type: str, value, entities: dict[str, Entity]) -> dict:
     return {"value_text": value}
 
 
-@transaction.atomic
+@service
 def load_demo() -> DemoResult:
-    """Create the demo data, or complete it: running it again changes nothing."""
+    """Create the demo data, or complete it: running it again changes nothing. The tracker
+    itself (SYSTEM) is its actor."""
     result = DemoResult()
 
     entities = {}
     for name, kind, wikidata_id, description, aliases in data.ENTITIES:
-        entity, created = Entity.objects.get_or_create(
-            name=name,
-            defaults={"kind": kind, "wikidata_id": wikidata_id, "description": description},
-        )
-        result.created["entities"] += created
-        entities[name] = entity
-        for alias_name, language in aliases:
-            _, created = Alias.objects.get_or_create(
-                entity=entity,
-                normalized=normalize_name(alias_name),
-                defaults={"name": alias_name, "language": language},
+        entity = Entity.objects.filter(name=name).first()
+        if entity is None:
+            entity = add_entity(
+                by=SYSTEM,
+                name=name,
+                kind=kind,
+                wikidata_id=wikidata_id,
+                description=description,
+                aliases=aliases,
             )
-            result.created["aliases"] += created
+            result.created["entities"] += 1
+            result.created["aliases"] += entity.aliases.count()
+        entities[name] = entity
 
     sources = {}
     for key, spec in data.SOURCES.items():
         text = (data.CORPUS / spec["file"]).read_text(encoding="utf-8")
         published = PreciseDate.parse(spec["published"]) if spec["published"] else None
-        source, created = Source.objects.get_or_create(
-            title=spec["title"],
-            defaults={
-                "kind": spec["kind"],
-                "language": spec["language"],
-                "text": text,
-                "published_on": published.value if published else None,
-                "published_precision": published.precision if published else "",
-            },
-        )
-        if not created and source.text != text:
-            update_source_text(source=source, text=text)
-            source.refresh_from_db()
-        result.created["sources"] += created
+        source = Source.objects.filter(title=spec["title"]).first()
+        if source is None:
+            source = add_source(
+                by=SYSTEM,
+                title=spec["title"],
+                kind=spec["kind"],
+                language=spec["language"],
+                text=text,
+                published_on=published.value if published else None,
+                published_precision=published.precision if published else "",
+            )
+            result.created["sources"] += 1
+        elif source.content_sha256 != sha256_of(normalize_text(text)):
+            change_source(source=source, by=SYSTEM, text=text)
         sources[key] = source
 
     for spec in data.CLAIMS:
         value_type = spec.get("value_type", ValueType.NONE)
-        claim, created = Claim.objects.get_or_create(
-            statement=spec["statement"],
-            defaults={
-                "subject": entities.get(spec.get("subject")),
-                "property": spec.get("property", ""),
-                "value_type": value_type,
-            },
-        )
-        result.created["claims"] += created
+        claim = Claim.objects.filter(statement=spec["statement"]).first()
+        if claim is None:
+            claim = create_claim(
+                by=SYSTEM,
+                statement=spec["statement"],
+                subject=entities.get(spec.get("subject")),
+                property=spec.get("property", ""),
+                value_type=value_type,
+            )
+            result.created["claims"] += 1
         for appearance_spec in spec["appearances"]:
             source = sources[appearance_spec["source"]]
             quote = appearance_spec["quote"]
@@ -108,6 +114,7 @@ def load_demo() -> DemoResult:
             record_appearance(
                 claim=claim,
                 source=source,
+                by=SYSTEM,
                 quote=quote,
                 start=start,
                 end=start + len(quote),
@@ -118,18 +125,19 @@ def load_demo() -> DemoResult:
             result.created["appearances"] += 1
 
     for statement, source_key, stance, note in data.EVIDENCE:
-        _, created = Evidence.objects.get_or_create(
-            claim=Claim.objects.get(statement=statement),
-            source=sources[source_key],
-            defaults={"stance": stance, "note": note},
-        )
-        result.created["evidence"] += created
+        claim = Claim.objects.get(statement=statement)
+        if not Evidence.objects.filter(claim=claim, source=sources[source_key]).exists():
+            add_evidence(
+                claim=claim, source=sources[source_key], by=SYSTEM, stance=stance, note=note
+            )
+            result.created["evidence"] += 1
 
     User = get_user_model()
     for username, group_name, password in data.USERS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"is_staff": True, "is_superuser": group_name == "admin"},
+            # Only administrators use the Django admin: editors and reviewers are not staff.
+            defaults={"is_staff": group_name == "admin", "is_superuser": group_name == "admin"},
         )
         if created:
             user.set_password(password)

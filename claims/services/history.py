@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from claims.models import Appearance, Claim, ReviewEvent
+from claims.models import Appearance, Claim, Evidence, ReviewEvent
 
 # Claim fields whose changes the review events already tell, with their notes.
 TOLD_BY_EVENTS = {
@@ -39,37 +39,105 @@ def _shown(value) -> str:
     return text if len(text) <= 80 else f"{text[:79]}…"
 
 
-def describe_changes(records, model, *, skip=frozenset()) -> list[tuple[object, str]]:
+def describe_changes(records, model, *, skip=frozenset(), sets=None) -> list[tuple[object, str]]:
     """(record, "field “old” → “new”, …") for each historical record that changed a field,
     comparing it with the record before it (records of one object, oldest first). One query
-    per changed relation, to name the related objects."""
+    per changed relation, to name the related objects; for a model with a tracked set (a
+    version's entities), two more — or none when ``sets`` (``_tracked_sets``) is given."""
     fields = [
         field.name
         for field in model._meta.concrete_fields
         if field.name not in SKIPPED | skip and field.editable
     ]
+    if sets is None:
+        sets = _tracked_sets(records, model)
     changes = []
     for previous, record in zip(records, records[1:], strict=False):
         delta = record.diff_against(previous, included_fields=fields, foreign_keys_are_objs=True)
-        if delta.changes:
-            changes.append(
-                (
-                    record,
-                    ", ".join(
-                        f"{model._meta.get_field(change.field).verbose_name} "
-                        f"“{_shown(change.old)}” → “{_shown(change.new)}”"
-                        for change in delta.changes
-                    ),
+        described = [
+            f"{model._meta.get_field(change.field).verbose_name} "
+            f"“{_shown(change.old)}” → “{_shown(change.new)}”"
+            for change in delta.changes
+        ]
+        for name, per_record in sets.items():
+            old = per_record.get(previous.history_id, "")
+            new = per_record.get(record.history_id, "")
+            if old != new:
+                label = model._meta.get_field(name).verbose_name
+                described.append(f"{label} “{_shown(old)}” → “{_shown(new)}”")
+        if described:
+            changes.append((record, ", ".join(described)))
+    return changes
+
+
+def _tracked_sets(records, model) -> dict[str, dict[int, str]]:
+    """For each many-to-many field whose history is kept: {history id: the names of the set,
+    sorted and joined}. One query a field, for every record at once."""
+    if not records:
+        return {}
+    sets = {}
+    for name in (field.name for field in getattr(records[0], "_history_m2m_fields", [])):
+        field = model._meta.get_field(name)
+        rows_model = type(records[0])._meta.get_field(
+            f"{type(records[0])._meta.model_name}_{name}"
+        ).related_model
+        target = field.m2m_reverse_field_name()
+        rows = rows_model.objects.filter(
+            history__in=[record.history_id for record in records]
+        ).values_list("history_id", f"{target}_id", f"{target}__name")
+        per_record: dict[int, list[str]] = {}
+        for history_id, related, related_name in rows:
+            per_record.setdefault(history_id, []).append(related_name or f"#{related}")
+        sets[name] = {key: ", ".join(sorted(value)) for key, value in per_record.items()}
+    return sets
+
+
+def _lifecycle_entries(records, model, whats, *, label, first_detail, skip) -> list[TimelineEntry]:
+    """Entries for the objects whose history ``records`` are (ordered by object, then time):
+    added, each change (with what changed), deleted."""
+    added, changed, deleted = whats
+    records = list(records)
+    sets = _tracked_sets(records, model)
+    per_object: dict[int, list] = {}
+    for record in records:
+        per_object.setdefault(record.id, []).append(record)
+    entries = []
+    for records_of_one in per_object.values():
+        first = records_of_one[0]
+        entries.append(
+            TimelineEntry(
+                first.history_date,
+                who(first.history_user),
+                added,
+                f"{label(first)}: {first_detail(first)}",
+            )
+        )
+        kept = [record for record in records_of_one if record.history_type != "-"]
+        for record, what in describe_changes(kept, model, skip=skip, sets=sets):
+            entries.append(
+                TimelineEntry(
+                    record.history_date,
+                    who(record.history_user),
+                    changed,
+                    f"{label(record)}: {what}",
                 )
             )
-    return changes
+        for record in records_of_one:
+            if record.history_type == "-":
+                entries.append(
+                    TimelineEntry(
+                        record.history_date, who(record.history_user), deleted, label(record)
+                    )
+                )
+    return entries
 
 
 def claim_timeline(claim: Claim) -> list[TimelineEntry]:
     """Everything that happened to ``claim``, newest first: its review events (status, verdict,
-    assignment, conflicts flagged, detected, resolved, dismissed, reopened — with notes), its
-    creation and edits, and its versions added, changed and deleted. Three queries, plus one
-    per related object named in a change."""
+    assignment, conflicts flagged, detected, edited, resolved, dismissed, reopened, versions
+    ranked — with notes), its creation and edits, its versions added, changed (their sets of
+    entities too) and deleted, and its evidence added, changed and removed. Four queries, plus
+    one per related object named in a change."""
     entries = [
         TimelineEntry(
             at=event.created_at,
@@ -96,42 +164,31 @@ def claim_timeline(claim: Claim) -> list[TimelineEntry]:
             TimelineEntry(record.history_date, who(record.history_user), _("claim edited"), what)
         )
 
-    appearance_records = list(
+    appearance_records = (
         Appearance.history.filter(claim_id=claim.pk)
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )
-    per_version: dict[int, list] = {}
-    for record in appearance_records:
-        per_version.setdefault(record.id, []).append(record)
-    for version_id, records in per_version.items():
-        first = records[0]
-        label = _("version #%(id)s") % {"id": version_id}
-        entries.append(
-            TimelineEntry(
-                first.history_date,
-                who(first.history_user),
-                _("version added"),
-                f"{label}: “{_shown(first.quote)}”",
-            )
-        )
-        for record, what in describe_changes(
-            [r for r in records if r.history_type != "-"], Appearance, skip={"claim"}
-        ):
-            entries.append(
-                TimelineEntry(
-                    record.history_date,
-                    who(record.history_user),
-                    _("version changed"),
-                    f"{label}: {what}",
-                )
-            )
-        for record in records:
-            if record.history_type == "-":
-                entries.append(
-                    TimelineEntry(
-                        record.history_date, who(record.history_user), _("version deleted"), label
-                    )
-                )
+    entries += _lifecycle_entries(
+        appearance_records,
+        Appearance,
+        (_("version added"), _("version changed"), _("version deleted")),
+        label=lambda record: _("version #%(id)s") % {"id": record.id},
+        first_detail=lambda record: f"“{_shown(record.quote)}”",
+        skip={"claim"},
+    )
+    evidence_records = (
+        Evidence.history.filter(claim_id=claim.pk)
+        .select_related("history_user", "source")
+        .order_by("id", "history_date", "history_id")
+    )
+    entries += _lifecycle_entries(
+        evidence_records,
+        Evidence,
+        (_("evidence added"), _("evidence changed"), _("evidence removed")),
+        label=lambda record: _("evidence #%(id)s") % {"id": record.id},
+        first_detail=lambda record: f"{_shown(record.source)} ({record.get_stance_display()})",
+        skip={"claim"},
+    )
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import get_history_manager_for_model
 
+from claims.policy import user_of
+
 from .history import describe_changes, who
 
 
@@ -72,7 +74,23 @@ def save_versioned(instance: Model, *, by, based_on: int, fields: Iterable[str])
     instance.version = based_on + 1
     instance.updated_at = now
     get_history_manager_for_model(model).bulk_history_create(
-        [instance], update=True, default_user=by
+        [instance], update=True, default_user=user_of(by)
+    )
+
+
+def save_bumped(instance: Model, *, by, fields: Iterable[str]) -> None:
+    """Write ``fields`` of ``instance`` whatever version it is at, and move its version on, so
+    that a form opened before this write is refused as stale instead of undoing it (a decision
+    ranking a version, a quote re-anchored in a changed text). Callers hold the row's lock."""
+    model = type(instance)
+    now = timezone.now()
+    attnames = [model._meta.get_field(name).attname for name in fields]
+    values = {attname: getattr(instance, attname) for attname in attnames}
+    model.objects.filter(pk=instance.pk).update(**values, version=F("version") + 1, updated_at=now)
+    instance.version = model.objects.filter(pk=instance.pk).values_list("version", flat=True)[0]
+    instance.updated_at = now
+    get_history_manager_for_model(model).bulk_history_create(
+        [instance], update=True, default_user=user_of(by)
     )
 
 

@@ -4,13 +4,15 @@ and writes its review events in the same transaction."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from claims import policy
 from claims.models import Claim, ClaimStatus, Conflict, ReviewAction, ReviewEvent, Verdict
 
-from .conflicts import detect_conflicts
+from .base import delete_as, save_as, service
+from .conflicts import detect_conflicts, lock_facts
 from .review import record_event
 from .versioning import save_versioned
 
@@ -34,6 +36,11 @@ def _require_note(note: str, message: str) -> str:
 
 
 def _require_no_open_conflicts(claim: Claim) -> None:
+    # Lock the fact, then the claim, before counting: the engine takes the same locks before
+    # opening a conflict, so a conflict detected at this moment is either counted here or
+    # opened after the claim is reviewed — never missed by a count made just before it.
+    lock_facts(claim)
+    list(Claim.objects.select_for_update().filter(pk=claim.pk).values_list("pk"))
     count = Conflict.objects.involving(claim).open().count()
     if count:
         raise ValidationError(
@@ -52,7 +59,7 @@ def _move(claim: Claim, *, by, to: str, note: str, fields=(), events=()) -> Clai
     save_versioned(claim, by=by, based_on=claim.version, fields=["status", *fields])
     record_event(
         claim=claim,
-        actor=by,
+        by=by,
         action=ReviewAction.STATUS,
         old_value=old,
         new_value=to,
@@ -61,7 +68,7 @@ def _move(claim: Claim, *, by, to: str, note: str, fields=(), events=()) -> Clai
     for action, old_value, new_value, event_note in events:
         record_event(
             claim=claim,
-            actor=by,
+            by=by,
             action=action,
             old_value=old_value,
             new_value=new_value,
@@ -70,28 +77,60 @@ def _move(claim: Claim, *, by, to: str, note: str, fields=(), events=()) -> Clai
     return claim
 
 
-@transaction.atomic
+@service
+def create_claim(*, by, **fields) -> Claim:
+    """Create a claim (statement, subject, property, value_type, tolerance, compare_text),
+    validated as a whole. Its versions are recorded with ``record_appearance``."""
+    policy.require(by, "add_claim")
+    _refuse_workflow_fields(fields)
+    claim = Claim(created_by=policy.user_of(by), **fields)
+    claim.full_clean(exclude=["version"])
+    save_as(claim, by=by)
+    return claim
+
+
+def _refuse_workflow_fields(fields) -> None:
+    if set(fields) - set(EDITABLE_FIELDS):
+        raise ValidationError(
+            _("Status, verdict and assignment change through the review workflow, not by edit.")
+        )
+
+
+@service
+def delete_claim(*, claim: Claim, by) -> None:
+    """Delete a claim recorded by mistake, with its versions. A claim with a review history
+    (reviewed, assigned, with a conflict…) is archived instead: its history is kept."""
+    policy.require(by, "delete_claim")
+    try:
+        delete_as(claim, by=by)
+    except ProtectedError:
+        raise ValidationError(
+            _("This claim has a review history: archive it instead of deleting it.")
+        ) from None
+
+
+@service
 def update_claim(*, claim: Claim, by, based_on: int, **changes) -> Claim:
     """Edit a claim's wording or structure on the version ``based_on``; raises StaleVersion
     (naming who changed what since) if the claim moved on. Status, verdict and assignment go
     through the workflow functions below."""
     policy.require(by, "change_claim")
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(
-            _("Status, verdict and assignment change through the review workflow, not by edit.")
-        )
+    _refuse_workflow_fields(changes)
+    before = Claim(pk=claim.pk, subject_id=claim.subject_id, property=claim.property,
+                   value_type=claim.value_type)  # fmt: skip
     for name, value in changes.items():
         setattr(claim, name, value)
     claim.full_clean(exclude=["version"])
     claim.refresh_property_key()
+    if STRUCTURE_FIELDS & set(changes):
+        lock_facts(before, claim)
     save_versioned(claim, by=by, based_on=based_on, fields=[*changes, "property_key"])
     if STRUCTURE_FIELDS & set(changes):
         detect_conflicts(claim, by=by)
     return claim
 
 
-@transaction.atomic
+@service
 def start_review(*, claim: Claim, by) -> Claim:
     policy.require(by, "review_claim")
     if claim.status != ClaimStatus.NEW:
@@ -102,7 +141,7 @@ def start_review(*, claim: Claim, by) -> Claim:
     return _move(claim, by=by, to=ClaimStatus.IN_REVIEW, note="")
 
 
-@transaction.atomic
+@service
 def mark_reviewed(*, claim: Claim, by, verdict: Verdict | None, note: str) -> Claim:
     """Give the claim its verdict. With the four-eyes rule on (settings.FOUR_EYES_REVIEW), the
     verdict is only proposed: a second reviewer confirms it or sends it back."""
@@ -123,7 +162,7 @@ def mark_reviewed(*, claim: Claim, by, verdict: Verdict | None, note: str) -> Cl
         save_versioned(claim, by=by, based_on=claim.version, fields=PROPOSAL_FIELDS)
         record_event(
             claim=claim,
-            actor=by,
+            by=by,
             action=ReviewAction.VERDICT_PROPOSED,
             new_value=verdict.label,
             note=note,
@@ -157,7 +196,7 @@ def _require_second_reviewer(claim: Claim, by) -> None:
         )
 
 
-@transaction.atomic
+@service
 def confirm_verdict(*, claim: Claim, by, note: str = "") -> Claim:
     """Four-eyes rule: a second reviewer confirms the proposed verdict; the claim is reviewed."""
     _require_second_reviewer(claim, by)
@@ -165,7 +204,7 @@ def confirm_verdict(*, claim: Claim, by, note: str = "") -> Claim:
     proposed, proposer = claim.proposed_verdict, claim.proposed_by
     record_event(
         claim=claim,
-        actor=by,
+        by=by,
         action=ReviewAction.VERDICT_CONFIRMED,
         old_value=_("proposed by %(user)s") % {"user": proposer.get_username()},
         new_value=proposed.label,
@@ -174,7 +213,7 @@ def confirm_verdict(*, claim: Claim, by, note: str = "") -> Claim:
     return _give_verdict(claim, by=by, verdict=proposed, note=claim.proposal_note)
 
 
-@transaction.atomic
+@service
 def send_back(*, claim: Claim, by, note: str) -> Claim:
     """Four-eyes rule: a second reviewer disagrees with the proposed verdict; it is withdrawn
     and the disagreement recorded (who proposed what, who sent it back, why)."""
@@ -185,7 +224,7 @@ def send_back(*, claim: Claim, by, note: str) -> Claim:
     save_versioned(claim, by=by, based_on=claim.version, fields=PROPOSAL_FIELDS)
     record_event(
         claim=claim,
-        actor=by,
+        by=by,
         action=ReviewAction.VERDICT_SENT_BACK,
         old_value=_("%(verdict)s, proposed by %(user)s")
         % {"verdict": proposed.label, "user": proposer.get_username()},
@@ -194,7 +233,7 @@ def send_back(*, claim: Claim, by, note: str) -> Claim:
     return claim
 
 
-@transaction.atomic
+@service
 def archive(*, claim: Claim, by, note: str) -> Claim:
     policy.require(by, "review_claim")
     if claim.status == ClaimStatus.ARCHIVED:
@@ -204,7 +243,7 @@ def archive(*, claim: Claim, by, note: str) -> Claim:
     return _move(claim, by=by, to=ClaimStatus.ARCHIVED, note=note, fields=PROPOSAL_FIELDS)
 
 
-@transaction.atomic
+@service
 def reopen(*, claim: Claim, by, note: str) -> Claim:
     """A reviewed claim goes back in review; an archived one back to the status it had."""
     policy.require(by, "review_claim")
@@ -278,7 +317,7 @@ def take_step(*, claim: Claim, by, step: str, verdict=None, note: str = "", assi
     raise ValidationError(_("Unknown workflow step: %(step)s.") % {"step": step})
 
 
-@transaction.atomic
+@service
 def assign(*, claim: Claim, to, by) -> Claim:
     """Assign the claim to ``to`` (a user who may work on claims), or unassign it (None)."""
     policy.require(by, "assign_claim")
@@ -293,7 +332,7 @@ def assign(*, claim: Claim, to, by) -> Claim:
     save_versioned(claim, by=by, based_on=claim.version, fields=["assignee"])
     record_event(
         claim=claim,
-        actor=by,
+        by=by,
         action=ReviewAction.ASSIGNEE,
         old_value=old,
         new_value=to.get_username() if to else "",

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.models import Claim
+from claims.policy import SYSTEM
 from claims.services import DetectionResult, detect_conflicts
 
 BAR_WIDTH = 30
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             for item in batch:
                 # A claim already compared as part of another claim's fact group is skipped.
                 if item.pk not in summary.claim_ids:
-                    summary += detect_conflicts(item)
+                    summary += detect_conflicts(item, by=SYSTEM)
                 scanned += 1
             last_pk = batch[-1].pk
             self._progress(scanned, total)

@@ -1,0 +1,52 @@
+"""What every service shares: one transaction, the mark that a write is a service's, and
+saving with the actor named in the history."""
+
+import functools
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import models, transaction
+
+from claims.policy import user_of
+
+# True while a service runs: tests switch on a guard that fails any write of a domain row made
+# outside one (tests/conftest.py, ``service_writes_only``).
+_in_service: ContextVar[bool] = ContextVar("in_service", default=False)
+
+
+def in_service() -> bool:
+    return _in_service.get()
+
+
+@contextmanager
+def service_context():
+    """Mark the writes inside as a service's (the services' decorator; test factories)."""
+    token = _in_service.set(True)
+    try:
+        yield
+    finally:
+        _in_service.reset(token)
+
+
+def service(func):
+    """A write of the tracker: runs in one transaction (nested services join the outer one),
+    marked as a service's."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with service_context(), transaction.atomic():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def save_as(instance: models.Model, *, by, **save_kwargs) -> None:
+    """Save ``instance`` with its history record naming ``by`` (nobody for the tracker)."""
+    instance._history_user = user_of(by)
+    instance.save(**save_kwargs)
+
+
+def delete_as(instance: models.Model, *, by) -> None:
+    """Delete ``instance`` with its history record naming ``by``."""
+    instance._history_user = user_of(by)
+    instance.delete()
