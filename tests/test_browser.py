@@ -80,7 +80,9 @@ def log_in(browser, base, username):
 
 
 def select_passage(page, passage):
-    """Select ``passage`` in the source text as a reader would, then release the mouse."""
+    """Select ``passage`` in the source text as a reader would, then release the mouse, once
+    the record form says it is ready (record.js is deferred)."""
+    page.locator("#record-form[data-ready=true]").wait_for(state="attached")
     page.evaluate(
         """(passage) => {
             const container = document.getElementById("source-text");

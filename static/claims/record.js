@@ -71,6 +71,8 @@
   }
   text.addEventListener("mouseup", onSelect);
   text.addEventListener("keyup", onSelect);
+  // The script is deferred: a passage selected while the page was still loading is taken too.
+  onSelect();
 
   // Entity look-up by any name or alias: for one name (speaker, subject) or a list (value).
   function autocomplete(input, list) {
@@ -118,4 +120,7 @@
   }
   ["speaker", "subject"].forEach(function (name) { if (field(name)) autocomplete(field(name), false); });
   if (field("value")) autocomplete(field("value"), true);
+
+  // Tells tests (and anything waiting on the form) that selecting a passage now fills it in.
+  form.dataset.ready = "true";
 })();
