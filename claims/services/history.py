@@ -78,9 +78,11 @@ def _tracked_sets(records, model) -> dict[str, dict[int, str]]:
     sets = {}
     for name in (field.name for field in getattr(records[0], "_history_m2m_fields", [])):
         field = model._meta.get_field(name)
-        rows_model = type(records[0])._meta.get_field(
-            f"{type(records[0])._meta.model_name}_{name}"
-        ).related_model
+        rows_model = (
+            type(records[0])
+            ._meta.get_field(f"{type(records[0])._meta.model_name}_{name}")
+            .related_model
+        )
         target = field.m2m_reverse_field_name()
         rows = rows_model.objects.filter(
             history__in=[record.history_id for record in records]
