@@ -2,6 +2,16 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def english_first():
+    """Each test starts in English: a request in French leaves French active in its thread."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Production serves collected, hashed static files; tests serve them as they are.
@@ -27,18 +37,20 @@ def reference_data(transactional_db):
     from django.contrib.auth.models import Group, Permission
 
     from claims.models import Verdict
+    from claims.services.base import service_context
 
     verdicts = importlib.import_module("claims.migrations.0002_verdict_scale").VERDICTS
     for position, (slug, label, rating, description) in enumerate(verdicts, start=1):
-        Verdict.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "label": label,
-                "rating_value": rating,
-                "position": position,
-                "description": description,
-            },
-        )
+        with service_context():
+            Verdict.objects.update_or_create(
+                slug=slug,
+                defaults={
+                    "label": label,
+                    "rating_value": rating,
+                    "position": position,
+                    "description": description,
+                },
+            )
     roles = importlib.import_module("claims.migrations.0003_roles").ROLES
     review = importlib.import_module("claims.migrations.0005_review_permissions")
     claims_permissions = Permission.objects.filter(content_type__app_label="claims")
@@ -48,3 +60,37 @@ def reference_data(transactional_db):
         group.permissions.set(claims_permissions.filter(codename__in=[*codenames, *extra]))
     admin, _ = Group.objects.get_or_create(name="admin")
     admin.permissions.set(Permission.objects.filter(content_type__app_label__in=["claims", "auth"]))
+
+
+@pytest.fixture
+def service_writes_only():
+    """Fail any save or delete of a domain row made outside a service (claims/services): the
+    one write path, held for every request and call of the test. Test data made by the
+    factories is marked as a service's own (tests/factories.py)."""
+    from django.db.models.signals import m2m_changed, pre_delete, pre_save
+
+    from claims.models import (
+        Alias,
+        Appearance,
+        Claim,
+        Conflict,
+        Entity,
+        Evidence,
+        ReviewEvent,
+        Source,
+        Verdict,
+    )
+    from claims.services.base import in_service
+
+    def refuse(sender, **kwargs):
+        if not in_service():
+            raise AssertionError(f"A {sender.__name__} was written outside a service.")
+
+    models = [Source, Entity, Alias, Claim, Appearance, Conflict, Evidence, Verdict, ReviewEvent]
+    signals = [(pre_save, model) for model in models] + [(pre_delete, model) for model in models]
+    signals.append((m2m_changed, Appearance.value_entities.through))
+    for signal, sender in signals:
+        signal.connect(refuse, sender=sender, weak=False, dispatch_uid=f"guard-{sender.__name__}")
+    yield
+    for signal, sender in signals:
+        signal.disconnect(sender=sender, dispatch_uid=f"guard-{sender.__name__}")

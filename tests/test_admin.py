@@ -6,6 +6,10 @@ from django.contrib import admin
 from django.urls import reverse
 
 from claims.models import Appearance, Claim, Conflict, ReviewEvent, Source
+from tests.factories import make_claim
+
+# Every write these tests cause goes through a service (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("service_writes_only")
 
 REGISTERED = sorted(
     (model._meta.app_label, model._meta.model_name)
@@ -66,7 +70,7 @@ def test_change_list_queries_do_not_grow_with_rows(admin_client, django_assert_m
         admin_client.get(url)
     claim = Claim.objects.first()
     for number in range(30):
-        Claim.objects.create(statement=f"Extra claim {number}", subject=claim.subject)
+        make_claim(statement=f"Extra claim {number}", subject=claim.subject)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = admin_client.get(url)
     assert response.status_code == 200

@@ -4,10 +4,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from claims.models import Appearance, Claim, Source
+from claims.models import Claim, Source
 from claims.policy import SYSTEM
 from claims.services import detect_conflicts, record_appearance
-from tests.factories import make_claim, make_entity, make_source, make_user
+from tests.factories import make_appearance, make_claim, make_entity, make_source, make_user
+
+# Every write these tests cause goes through a service (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("service_writes_only")
 
 ROLES = ["editor", "reviewer", "admin"]
 
@@ -76,7 +79,7 @@ def rows(db, request):
             statement=f"Claim {number}", value_type="number", subject=subject, assignee=user
         )
         for value in (1, 2):
-            Appearance.objects.create(
+            make_appearance(
                 claim=claim,
                 source=make_source(publisher=make_entity(name=f"Paper {number}-{value}")),
                 speaker=make_entity(name=f"Speaker {number}-{value}", kind="person"),

@@ -8,6 +8,9 @@ from django.urls import reverse
 from claims.models import Appearance, Claim, Conflict, ReviewEvent, Source
 from claims.services import html_to_text
 
+# Every write these tests cause goes through a service (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("service_writes_only")
+
 TEXT = (
     "Le Maroc co-préside le groupe avec les États-Unis et le Niger. "
     "Selon un autre communiqué, le groupe est co-présidé par le Maroc, les Etats-Unis, "

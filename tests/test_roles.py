@@ -22,6 +22,9 @@ from claims.services import (
     update_claim,
 )
 
+# Every write these tests cause goes through a service (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("service_writes_only")
+
 ROLES = ["anonymous", "editor", "reviewer", "admin"]
 
 
