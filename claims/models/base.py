@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from claims.text import ISO_639_1
 
@@ -62,6 +63,16 @@ def folded_length_error(folded: str, field: models.Field) -> str | None:
         "This is too long once spelled out for comparison (%(length)d characters; at most "
         "%(max)d): shorten it."
     ) % {"length": len(folded), "max": field.max_length}
+
+
+class History(HistoricalRecords):
+    """simple-history's records, reachable from the model (``Model.history_records``) so that
+    a service can write one record of a row as it is now, its tracked sets included (the bulk
+    helpers leave sets out)."""
+
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        cls.history_records = self
 
 
 class Timestamped(models.Model):

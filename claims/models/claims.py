@@ -6,13 +6,13 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from claims.dates import DatePrecision, clean_precise_date, precise_date_constraints
 from claims.text import normalize_name
 
 from .base import (
     QUOTE_CONTEXT_LENGTH,
+    History,
     Timestamped,
     choices_constraint,
     count_of,
@@ -208,7 +208,7 @@ class Claim(Timestamped):
     )
 
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("claim")
@@ -413,7 +413,7 @@ class Appearance(Timestamped):
         verbose_name=_("added by"),
     )
 
-    history = HistoricalRecords(m2m_fields=[value_entities])
+    history = History(m2m_fields=[value_entities])
 
     class Meta:
         verbose_name = _("appearance")
@@ -545,7 +545,7 @@ class Evidence(Timestamped):
         verbose_name=_("added by"),
     )
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("evidence")

@@ -5,9 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from .base import Timestamped, choices_constraint
+from .base import History, Timestamped, choices_constraint
 from .claims import Appearance, Claim
 
 
@@ -127,7 +126,7 @@ class Conflict(Timestamped):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     objects = ConflictQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("conflict")

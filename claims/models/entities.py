@@ -4,12 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from claims.text import normalize_name
 
 from .base import (
     LANGUAGE_SHAPE,
+    History,
     Timestamped,
     choices_constraint,
     folded_length_error,
@@ -57,7 +57,7 @@ class Entity(Timestamped):
     )
 
     objects = EntityQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("entity")

@@ -115,7 +115,10 @@ class ReviewEvent(models.Model):
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
+        # Refused before the save's transaction starts, so the caller's is left usable.
+        if not self._state.adding or (
+            self.pk is not None and type(self).objects.filter(pk=self.pk).exists()
+        ):
             raise ReviewEventImmutable(UPDATE_REFUSED)
         super().save(*args, **kwargs)
 

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from claims.dates import (
     DatePrecision,
@@ -17,7 +16,14 @@ from claims.dates import (
 )
 from claims.text import normalize_text, unreadable_characters
 
-from .base import LANGUAGE_SHAPE, Timestamped, choices_constraint, count_of, validate_language
+from .base import (
+    LANGUAGE_SHAPE,
+    History,
+    Timestamped,
+    choices_constraint,
+    count_of,
+    validate_language,
+)
 from .entities import Entity
 
 
@@ -89,7 +95,7 @@ class Source(Timestamped):
     )
 
     objects = SourceQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("source")

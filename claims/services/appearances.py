@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from claims import policy
 from claims.models import Appearance, Claim, Entity, Rank, ReviewAction, Source, ValueType
 
-from .base import delete_as, save_as, service
+from .base import delete_as, record_history, service, without_history
 from .conflicts import detect_conflicts, detect_conflicts_for_appearances, lock_facts
 from .review import record_event
 from .versioning import save_bumped, save_versioned
@@ -68,9 +68,11 @@ def record_appearance(
     value_entities = list(value_entities)
     appearance.full_clean(validate_constraints=False)
     _check_entities_allowed(claim, value_entities)
-    save_as(appearance, by=by)
-    if value_entities:
+    # One history record of the version as recorded, its set of entities included.
+    appearance.save_without_historical_record()
+    with without_history(appearance):
         appearance.value_entities.set(value_entities)
+    record_history(appearance, by=by, history_type="+")
     detect_conflicts(claim, by=by)
     return appearance
 
@@ -99,11 +101,10 @@ def update_appearance(
     if value_entities is not None:
         value_entities = list(value_entities)
         _check_entities_allowed(appearance.claim, value_entities)
+        # Before the save: its history record holds the new set (all undone if it is stale).
+        with without_history(appearance):
+            appearance.value_entities.set(value_entities)
     save_versioned(appearance, by=by, based_on=based_on, fields=[*changes, "prefix", "suffix"])
-    if value_entities is not None:
-        # The history records the new set (simple-history's m2m tracking) with the actor.
-        appearance._history_user = policy.user_of(by)
-        appearance.value_entities.set(value_entities)
     detect_conflicts_for_appearances({old_claim.pk, appearance.claim_id}, by=by)
     return appearance
 

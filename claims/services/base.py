@@ -50,3 +50,21 @@ def delete_as(instance: models.Model, *, by) -> None:
     """Delete ``instance`` with its history record naming ``by``."""
     instance._history_user = user_of(by)
     instance.delete()
+
+
+def record_history(instance: models.Model, *, by, history_type: str = "~") -> None:
+    """Write one history record of ``instance`` as it is now — its tracked sets included —
+    naming ``by``. For writes made without a save (a conditional UPDATE), or a set changed."""
+    instance._history_user = user_of(by)
+    type(instance).history_records.create_historical_record(instance, history_type)
+
+
+@contextmanager
+def without_history(instance: models.Model):
+    """Changes of ``instance``'s sets inside write no history record of their own: the caller
+    writes one record of the whole change (``record_history``)."""
+    instance.skip_history_when_saving = True
+    try:
+        yield
+    finally:
+        del instance.skip_history_when_saving

@@ -27,7 +27,7 @@ from claims.models import (
 )
 from claims.text import normalize_name
 
-from .base import save_as, service
+from .base import record_history, save_as, service
 from .comparison import Difference, Version, agreed_value, compare, describe
 from .review import record_event
 from .versioning import save_bumped
@@ -295,12 +295,11 @@ def detect_conflicts(claim: Claim, *, by) -> DetectionResult:
             appearance.rank, appearance.rank_reason = Rank.NORMAL, ""
             appearance.version += 1
             appearance.updated_at = now
-        bulk_update_with_history(
-            appearances_to_rerank,
-            Appearance,
-            ["rank", "rank_reason", "version", "updated_at"],
-            default_user=policy.user_of(by),
+        Appearance.objects.bulk_update(
+            appearances_to_rerank, ["rank", "rank_reason", "version", "updated_at"]
         )
+        for appearance in appearances_to_rerank:  # rare: a decided conflict reopened
+            record_history(appearance, by=by)
     if events:
         ReviewEvent.objects.bulk_create(
             ReviewEvent(

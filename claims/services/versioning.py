@@ -7,10 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import get_history_manager_for_model
 
-from claims.policy import user_of
-
+from .base import record_history
 from .history import describe_changes, who
 
 
@@ -73,9 +71,7 @@ def save_versioned(instance: Model, *, by, based_on: int, fields: Iterable[str])
         raise StaleVersion(instance, based_on)
     instance.version = based_on + 1
     instance.updated_at = now
-    get_history_manager_for_model(model).bulk_history_create(
-        [instance], update=True, default_user=user_of(by)
-    )
+    record_history(instance, by=by)
 
 
 def save_bumped(instance: Model, *, by, fields: Iterable[str]) -> None:
@@ -89,9 +85,7 @@ def save_bumped(instance: Model, *, by, fields: Iterable[str]) -> None:
     model.objects.filter(pk=instance.pk).update(**values, version=F("version") + 1, updated_at=now)
     instance.version = model.objects.filter(pk=instance.pk).values_list("version", flat=True)[0]
     instance.updated_at = now
-    get_history_manager_for_model(model).bulk_history_create(
-        [instance], update=True, default_user=user_of(by)
-    )
+    record_history(instance, by=by)
 
 
 def check_version(instance: Model, based_on: int) -> None:
