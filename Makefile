@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install translations lint format check clean
+.PHONY: run test serve install translations lint format check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ run: install
 	@echo "(administrators also have http://127.0.0.1:8000/admin/)."
 	@echo
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Production: migrate, collect the static files, serve with gunicorn. Needs the production
+## environment (README, "Production"): SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, ...
+serve: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input -v 0
+	$(BIN)/gunicorn tracker.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-3} \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 ## Run the test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install
