@@ -6,6 +6,7 @@ detection exactly as the pages do. A service's refusal shows on the form; nothin
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -72,7 +73,50 @@ def adopt(obj: models.Model, saved: models.Model) -> None:
     obj._state.adding = False
 
 
-class ServiceAdmin(SimpleHistoryAdmin):
+def _valid_keys(widget, value) -> list:
+    """The submitted keys the related model's key can hold: Django's autocomplete widgets
+    look the selected rows up by the raw values when a form is shown again, and a value like
+    "abc" for an integer key raised an error instead of showing the form's own message."""
+    target = widget.field.remote_field.model._meta.pk
+    kept = []
+    for item in value:
+        try:
+            target.to_python(item)
+        except ValidationError:
+            continue
+        kept.append(item)
+    return kept
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, _valid_keys(self, value), attr)
+
+
+class SafeAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, _valid_keys(self, value), attr)
+
+
+class SafeAutocomplete:
+    """Autocomplete fields that show a form with an impossible key again, with its message."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ServiceAdmin(SafeAutocomplete, SimpleHistoryAdmin):
     """What every ModelAdmin of the app shares.
 
     - Permissions: ``policy_actions`` names the policy action behind add, change and delete;
@@ -400,7 +444,7 @@ def record_version_form(form, user, claim=None) -> Appearance:
     )
 
 
-class ClaimAppearanceInline(admin.StackedInline):
+class ClaimAppearanceInline(SafeAutocomplete, admin.StackedInline):
     model = Appearance
     form = AppearanceForm
     extra = 0
@@ -438,7 +482,7 @@ class ClaimAppearanceInline(admin.StackedInline):
         )
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(SafeAutocomplete, admin.TabularInline):
     model = Evidence
     fields = ("source", "stance", "note")
     autocomplete_fields = ("source",)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -200,12 +200,15 @@ def claim_review(request, pk):
     status, no note, open conflicts, a stale version) comes back as a message."""
     claim = get_object_or_404(Claim, pk=pk)
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+    # A URL of this site only, taken as a URL (never as a view name, as redirect() would).
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, {request.get_host()}, request.is_secure()
+    ):
         back = reverse("claims:claim-detail", args=[pk])
     form = ReviewStepForm(request.POST, steps=Step.values)
     if not form.is_valid():
         messages.error(request, form.errors.as_text())
-        return redirect(back)
+        return HttpResponseRedirect(back)
     # The step applies to the version the user saw, not whatever is there now.
     claim.version = form.cleaned_data["based_on"]
     try:
@@ -223,7 +226,7 @@ def claim_review(request, pk):
         messages.success(
             request, _("Done: %(step)s.") % {"step": Step(form.cleaned_data["step"]).label}
         )
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 @login_required

@@ -246,3 +246,74 @@ def test_screenshots_of_the_list_and_the_queues(browser, desk):
     editor.goto(f"{desk}/entities/{entity['id']}/")
     expect(editor.get_by_role("heading", name="3 claims made")).to_be_visible()
     shoot(editor, "entity")
+
+
+PARAGRAPHS = [
+    "Le groupe de travail s'est réuni à Rabat le 26 juin 2018.",
+    "Le Maroc, les États-Unis et le Niger en assurent la co-présidence.",
+    "Selon le communiqué, l'Italie a rejoint la co-présidence en 2022.",
+]
+THIRD = "l'Italie a rejoint la co-présidence en 2022"
+
+
+def test_a_pasted_three_paragraph_source_is_quoted_from_its_third_paragraph(browser, desk):
+    editor = log_in(browser, desk, "editor")
+    editor.goto(f"{desk}/sources/new/")
+    editor.get_by_label("Title").fill("Communiqué en trois paragraphes")
+    editor.get_by_label("Language").last.fill("fr")
+    # The browser submits the textarea's line breaks as CRLF.
+    editor.get_by_label("Text (paste it here)").fill("\n\n".join(PARAGRAPHS))
+    editor.get_by_role("button", name="Add the source").click()
+    expect(editor.get_by_role("heading", name="Communiqué en trois paragraphes")).to_be_visible()
+
+    select_passage(editor, THIRD)
+    expect(editor.locator("#id_quote")).to_have_value(THIRD)
+    editor.get_by_label("New claim: statement").fill("Italy joined the co-chairs in 2022.")
+    editor.get_by_label("Attribution").select_option("paraphrase")
+    editor.get_by_role("button", name="Record").click()
+    expect(
+        editor.get_by_role("heading", name="Italy joined the co-chairs in 2022.")
+    ).to_be_visible()
+    version = Claim.objects.get(statement="Italy joined the co-chairs in 2022.").appearances.get()
+    assert version.source.text == "\n\n".join(PARAGRAPHS)
+    assert version.source.text[version.start : version.end] == THIRD
+    assert editor.dialogs == []
+
+
+def test_a_passage_selected_while_the_page_loads_is_taken(browser, desk):
+    editor = log_in(browser, desk, "editor")
+    source = Claim.objects.filter(property="co-chairs").first().appearances.first().source
+    held = []
+    # Hold the deferred script back, as a slow network would.
+    editor.route("**/claims/record.js", lambda route: held.append(route))
+    with editor.expect_request("**/claims/record.js"):
+        editor.goto(f"{desk}/sources/{source.pk}/", wait_until="commit")
+    editor.locator("#source-text").wait_for()
+    passage = "se partagent la co-présidence"
+    editor.evaluate(
+        """(passage) => {
+            const container = document.getElementById("source-text");
+            const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode())) {
+                const at = node.textContent.indexOf(passage);
+                if (at >= 0) {
+                    const range = document.createRange();
+                    range.setStart(node, at);
+                    range.setEnd(node, at + passage.length);
+                    window.getSelection().removeAllRanges();
+                    window.getSelection().addRange(range);
+                    return;
+                }
+            }
+            throw new Error("passage not found");
+        }""",
+        passage,
+    )
+    # The script has not run: the form is not ready, and nothing is filled in yet.
+    assert editor.locator("#record-form[data-ready]").count() == 0
+    held[0].continue_()
+    editor.locator("#record-form[data-ready=true]").wait_for(state="attached")
+    expect(editor.locator("#id_quote")).to_have_value(passage)
+    start = source.text.index(passage)
+    expect(editor.locator("input[name=start]")).to_have_value(str(start))
