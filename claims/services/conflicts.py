@@ -316,10 +316,14 @@ def detect_conflicts(claim: Claim, *, by) -> DetectionResult:
 
 
 def detect_conflicts_for_appearances(appearances, *, by) -> DetectionResult:
-    """Run the engine once per fact group touched by ``appearances`` (claims as ids too)."""
+    """Run the engine once per fact group touched by ``appearances`` (claims as ids too).
+    Their facts are locked first, all at once in key order, so that two such runs over the
+    same facts wait for each other instead of deadlocking."""
     result = DetectionResult()
     claim_ids = {getattr(item, "claim_id", item) for item in appearances}
-    for claim in Claim.objects.filter(pk__in=claim_ids).order_by("pk"):
+    claims = list(Claim.objects.filter(pk__in=claim_ids).order_by("pk"))
+    lock_facts(*claims)
+    for claim in claims:
         if claim.pk not in result.claim_ids:
             result += detect_conflicts(claim, by=by)
     return result

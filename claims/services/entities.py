@@ -10,7 +10,7 @@ from claims import policy
 from claims.models import Alias, Appearance, Entity
 
 from .base import delete_as, save_as, service
-from .conflicts import detect_conflicts_for_appearances
+from .conflicts import detect_conflicts_for_appearances, lock_facts
 
 ENTITY_FIELDS = ("name", "kind", "description", "wikidata_id")
 
@@ -90,6 +90,7 @@ def delete_entity(*, entity: Entity, by) -> None:
     one listed in versions' values takes it out of them: their fact is compared again."""
     policy.require(by, "delete_entity")
     listing = {appearance.claim for appearance in Appearance.objects.filter(value_entities=entity)}
+    lock_facts(*listing)
     try:
         delete_as(entity, by=by)
     except ProtectedError:
