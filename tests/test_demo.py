@@ -98,3 +98,16 @@ def test_load_demo_refuses_to_publish_passwords_with_debug_off(db, settings):
     with pytest.raises(CommandError, match="passwords are published"):
         call_command("load_demo")
     assert not Source.objects.exists()
+
+
+def test_only_the_demo_administrator_is_staff(db):
+    from django.contrib.auth import get_user_model
+
+    from claims.services import load_demo
+
+    load_demo()
+    User = get_user_model()
+    User.objects.filter(username="editor").update(is_staff=True)  # an older demo's
+    load_demo()
+    staff = set(User.objects.filter(is_staff=True).values_list("username", flat=True))
+    assert staff == {"admin"}

@@ -143,6 +143,10 @@ def load_demo() -> DemoResult:
             user.set_password(password)
             user.save(update_fields=["password"])
             user.groups.add(Group.objects.get(name=group_name))
+        elif user.is_staff != (group_name == "admin"):
+            # A demo loaded before the admin was for administrators only.
+            user.is_staff = group_name == "admin"
+            user.save(update_fields=["is_staff"])
         result.created["users"] += created
         result.users.append((username, password, created))
     return result
