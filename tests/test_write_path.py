@@ -73,6 +73,21 @@ def test_revert_is_not_offered_and_a_posted_revert_is_refused(admin_client):
     assert ReviewEvent.objects.count() == events
 
 
+def test_a_posted_revert_of_a_source_cannot_put_old_text_back(admin_client):
+    from claims.services import change_source
+
+    source = Source.objects.order_by("pk").first()
+    old_record = source.history.order_by("history_id").first()
+    change_source(source=source, by=user("admin"), text="Ajout. " + source.text)
+    url = reverse("admin:claims_source_simple_history", args=[source.pk, old_record.history_id])
+    response = admin_client.post(url, {"title": source.title, "text": old_record.text})
+    assert response.status_code == 403
+    source.refresh_from_db()
+    assert source.text.startswith("Ajout. ")
+    for version in source.appearances.all():
+        assert source.text[version.start : version.end] == version.quote
+
+
 def test_a_rank_cannot_be_set_in_the_admin(admin_client):
     version = co_chairs().appearances.order_by("pk").first()
     url = reverse("admin:claims_appearance_change", args=[version.pk])
