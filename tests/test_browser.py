@@ -79,12 +79,13 @@ def log_in(browser, base, username):
     return page
 
 
-def select_passage(page, passage):
-    """Select ``passage`` in the source text as a reader would, then release the mouse, once
-    the record form says it is ready (record.js is deferred)."""
-    page.locator("#record-form[data-ready=true]").wait_for(state="attached")
+def select_passage(page, passage, *, release=True):
+    """Select ``passage`` in the source text as a reader would; with ``release``, release the
+    mouse once the record form says it is ready (record.js is deferred)."""
+    if release:
+        page.locator("#record-form[data-ready=true]").wait_for(state="attached")
     page.evaluate(
-        """(passage) => {
+        """([passage, release]) => {
             const container = document.getElementById("source-text");
             const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
             let node;
@@ -97,13 +98,15 @@ def select_passage(page, passage):
                     const selection = window.getSelection();
                     selection.removeAllRanges();
                     selection.addRange(range);
-                    container.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+                    if (release) {
+                        container.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+                    }
                     return;
                 }
             }
             throw new Error("passage not found: " + passage);
         }""",
-        passage,
+        [passage, release],
     )
 
 
@@ -290,26 +293,7 @@ def test_a_passage_selected_while_the_page_loads_is_taken(browser, desk):
         editor.goto(f"{desk}/sources/{source.pk}/", wait_until="commit")
     editor.locator("#source-text").wait_for()
     passage = "se partagent la co-présidence"
-    editor.evaluate(
-        """(passage) => {
-            const container = document.getElementById("source-text");
-            const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
-            let node;
-            while ((node = walker.nextNode())) {
-                const at = node.textContent.indexOf(passage);
-                if (at >= 0) {
-                    const range = document.createRange();
-                    range.setStart(node, at);
-                    range.setEnd(node, at + passage.length);
-                    window.getSelection().removeAllRanges();
-                    window.getSelection().addRange(range);
-                    return;
-                }
-            }
-            throw new Error("passage not found");
-        }""",
-        passage,
-    )
+    select_passage(editor, passage, release=False)
     # The script has not run: the form is not ready, and nothing is filled in yet.
     assert editor.locator("#record-form[data-ready]").count() == 0
     held[0].continue_()

@@ -5,7 +5,10 @@ import functools
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from claims.policy import user_of
 
@@ -46,10 +49,26 @@ def save_as(instance: models.Model, *, by, **save_kwargs) -> None:
     instance.save(**save_kwargs)
 
 
-def delete_as(instance: models.Model, *, by) -> None:
-    """Delete ``instance`` with its history record naming ``by``."""
+def delete_as(instance: models.Model, *, by, refusal: str = "") -> None:
+    """Delete ``instance`` with its history record naming ``by``. When rows that must not be
+    lost refer to it (PROTECT), nothing is deleted and ``refusal`` is the message."""
     instance._history_user = user_of(by)
-    instance.delete()
+    try:
+        instance.delete()
+    except ProtectedError:
+        raise ValidationError(refusal or _("Other records refer to this one.")) from None
+
+
+def apply_changes(instance: models.Model, changes: dict, *, allowed) -> None:
+    """Set ``changes`` on ``instance``; a field outside ``allowed`` is refused, naming it."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be changed here: %(names)s.")
+            % {"names": ", ".join(sorted(unknown))}
+        )
+    for name, value in changes.items():
+        setattr(instance, name, value)
 
 
 def record_history(instance: models.Model, *, by, history_type: str = "~") -> None:

@@ -3,13 +3,12 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from claims import policy
 from claims.models import Alias, Appearance, Entity
 
-from .base import delete_as, save_as, service
+from .base import apply_changes, delete_as, save_as, service
 from .conflicts import detect_conflicts_for_appearances, lock_facts
 
 ENTITY_FIELDS = ("name", "kind", "description", "wikidata_id")
@@ -72,11 +71,7 @@ def add_entity(
 def change_entity(*, entity: Entity, by, aliases: Iterable | None = None, **changes) -> Entity:
     """Change an entity's fields and, given ``aliases``, replace its aliases with them."""
     policy.require(by, "change_entity")
-    unknown = set(changes) - set(ENTITY_FIELDS)
-    if unknown:
-        raise ValidationError(_("Unknown entity fields: %(names)s.") % {"names": sorted(unknown)})
-    for name, value in changes.items():
-        setattr(entity, name, value)
+    apply_changes(entity, changes, allowed=ENTITY_FIELDS)
     entity.full_clean()
     save_as(entity, by=by)
     if aliases is not None:
@@ -91,11 +86,10 @@ def delete_entity(*, entity: Entity, by) -> None:
     policy.require(by, "delete_entity")
     listing = {appearance.claim for appearance in Appearance.objects.filter(value_entities=entity)}
     lock_facts(*listing)
-    try:
-        delete_as(entity, by=by)
-    except ProtectedError:
-        raise ValidationError(
-            _("%(name)s is a speaker, subject or publisher: it cannot be deleted.")
-            % {"name": entity.name}
-        ) from None
+    delete_as(
+        entity,
+        by=by,
+        refusal=_("%(name)s is a speaker, subject or publisher: it cannot be deleted.")
+        % {"name": entity.name},
+    )
     detect_conflicts_for_appearances({claim.pk for claim in listing}, by=by)

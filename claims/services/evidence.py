@@ -1,12 +1,9 @@
 """Evidence: the sources a reviewer used to check a claim, with their stance."""
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-
 from claims import policy
 from claims.models import Claim, Evidence, Source
 
-from .base import delete_as, save_as, service
+from .base import apply_changes, delete_as, save_as, service
 
 EVIDENCE_FIELDS = ("source", "stance", "note")
 
@@ -27,11 +24,7 @@ def add_evidence(*, claim: Claim, source: Source, by, stance: str, note: str = "
 def change_evidence(*, evidence: Evidence, by, **changes) -> Evidence:
     """Change the source, stance or note of a piece of evidence."""
     policy.require(by, "change_evidence")
-    unknown = set(changes) - set(EVIDENCE_FIELDS)
-    if unknown:
-        raise ValidationError(_("Unknown evidence fields: %(names)s.") % {"names": sorted(unknown)})
-    for name, value in changes.items():
-        setattr(evidence, name, value)
+    apply_changes(evidence, changes, allowed=EVIDENCE_FIELDS)
     evidence.full_clean()
     save_as(evidence, by=by)
     return evidence

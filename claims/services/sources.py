@@ -5,7 +5,6 @@ import re
 
 import lxml.html
 from django.core.exceptions import ValidationError
-from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from lxml import etree
 
@@ -172,10 +171,9 @@ def change_source(*, source: Source, by, **changes) -> ReanchorReport | None:
 def delete_source(*, source: Source, by) -> None:
     """Delete a source nothing refers to; one with quotes or used as evidence is refused."""
     policy.require(by, "delete_source")
-    try:
-        delete_as(source, by=by)
-    except ProtectedError:
-        raise ValidationError(
-            _("“%(title)s” is quoted or used as evidence: delete those first.")
-            % {"title": source.title}
-        ) from None
+    delete_as(
+        source,
+        by=by,
+        refusal=_("“%(title)s” is quoted or used as evidence: delete those first.")
+        % {"title": source.title},
+    )

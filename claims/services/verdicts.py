@@ -1,13 +1,11 @@
 """The verdict scale, shipped as data: administrators rename or extend it."""
 
-from django.core.exceptions import ValidationError
-from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from claims import policy
 from claims.models import Verdict
 
-from .base import service
+from .base import delete_as, service
 
 
 @service
@@ -23,10 +21,9 @@ def save_verdict(*, verdict: Verdict, by) -> Verdict:
 def delete_verdict(*, verdict: Verdict, by) -> None:
     """Delete a verdict no claim has been given."""
     policy.require(by, "manage_verdicts")
-    try:
-        verdict.delete()
-    except ProtectedError:
-        raise ValidationError(
-            _("Claims have the verdict “%(label)s”: rename it rather than delete it.")
-            % {"label": verdict.label}
-        ) from None
+    delete_as(
+        verdict,
+        by=by,
+        refusal=_("Claims have the verdict “%(label)s”: rename it rather than delete it.")
+        % {"label": verdict.label},
+    )

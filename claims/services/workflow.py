@@ -5,7 +5,6 @@ and writes its review events in the same transaction."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from claims import policy
@@ -101,12 +100,11 @@ def delete_claim(*, claim: Claim, by) -> None:
     """Delete a claim recorded by mistake, with its versions. A claim with a review history
     (reviewed, assigned, with a conflict…) is archived instead: its history is kept."""
     policy.require(by, "delete_claim")
-    try:
-        delete_as(claim, by=by)
-    except ProtectedError:
-        raise ValidationError(
-            _("This claim has a review history: archive it instead of deleting it.")
-        ) from None
+    delete_as(
+        claim,
+        by=by,
+        refusal=_("This claim has a review history: archive it instead of deleting it."),
+    )
 
 
 @service
