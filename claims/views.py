@@ -239,9 +239,9 @@ def conflict_decide(request, pk):
     form = ConflictDecisionForm(request.POST)
     # Back to the claim page the decision was taken on (a conflict between two claims of one
     # fact shows on both), when the form names one of them; else the conflict's own claim.
-    shown_on = request.POST.get("claim", "")
     pair = {conflict.claim_id, conflict.appearance_a.claim_id, conflict.appearance_b.claim_id}
-    back_to = int(shown_on) if shown_on.isdecimal() and int(shown_on) in pair else conflict.claim_id
+    shown_on = request.POST.get("claim", "")
+    back_to = next((pk for pk in pair if str(pk) == shown_on), conflict.claim_id)
     back = redirect("claims:claim-detail", pk=back_to)
     if not form.is_valid():
         messages.error(request, form.errors.as_text())
