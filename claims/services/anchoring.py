@@ -75,7 +75,8 @@ def reanchor_appearances(*, source: Source, by) -> ReanchorReport:
     """
     report = ReanchorReport()
     text = source.text
-    for appearance in source.appearances.filter(start__isnull=False):
+    # Locked: each is written on the version read here (an edit at this moment waits).
+    for appearance in source.appearances.filter(start__isnull=False).select_for_update():
         appearance.source = source
         if text[appearance.start : appearance.end] == appearance.quote:
             report.kept.append(appearance)

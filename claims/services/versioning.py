@@ -75,17 +75,11 @@ def save_versioned(instance: Model, *, by, based_on: int, fields: Iterable[str])
 
 
 def save_bumped(instance: Model, *, by, fields: Iterable[str]) -> None:
-    """Write ``fields`` of ``instance`` whatever version it is at, and move its version on, so
-    that a form opened before this write is refused as stale instead of undoing it (a decision
-    ranking a version, a quote re-anchored in a changed text). Callers hold the row's lock."""
-    model = type(instance)
-    now = timezone.now()
-    attnames = [model._meta.get_field(name).attname for name in fields]
-    values = {attname: getattr(instance, attname) for attname in attnames}
-    model.objects.filter(pk=instance.pk).update(**values, version=F("version") + 1, updated_at=now)
-    instance.version = model.objects.filter(pk=instance.pk).values_list("version", flat=True)[0]
-    instance.updated_at = now
-    record_history(instance, by=by)
+    """Write ``fields`` of ``instance`` and move its version on, so that a form opened before
+    this write is refused as stale instead of undoing it (a decision ranking a version, a quote
+    re-anchored in a changed text). Callers hold the row's lock: the version they read is the
+    row's."""
+    save_versioned(instance, by=by, based_on=instance.version, fields=fields)
 
 
 def check_version(instance: Model, based_on: int) -> None:
