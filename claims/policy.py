@@ -52,6 +52,7 @@ ACTIONS = {
     "assign_claim": ("claims.assign_claim", _("assign a claim")),
     "decide_conflict": ("claims.decide_conflict", _("resolve, dismiss or reopen a conflict")),
     "rank_version": ("claims.decide_conflict", _("rank a version")),
+    "merge_claims": ("claims.review_claim", _("merge a duplicate claim into another")),
     "manage_verdicts": ("claims.change_verdict", _("change the verdict scale")),
 }
 

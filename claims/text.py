@@ -4,17 +4,69 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[\W_]+")
+# Letters that Unicode does not decompose into a base letter and a mark: spelled out the way a
+# reader types them without the key ("cœur" → "coeur", "Ærø" → "aero", "Łódź" → "lodz").
+_LIGATURES = str.maketrans(
+    {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l",
+     "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ı": "i"}
+)  # fmt: skip
+# Words joined by a hyphen ("co-présidence", "États-Unis"), once folded.
+_COMPOUND = re.compile(r"\w+(?:[-\u2010\u2011]\w+)+")
 
 
 def normalize_name(value: str) -> str:
-    """Fold a name for look-up: case and accents folded, punctuation and spaces collapsed.
+    """Fold a name for look-up: case, accents and ligatures folded, punctuation and spaces
+    collapsed.
 
     "États-Unis", "Etats Unis" and "etats-unis" all become "etats unis", so an alias typed
     without accents or with a hyphen where the article has a space still finds the entity.
     """
-    decomposed = unicodedata.normalize("NFKD", value)
+    decomposed = unicodedata.normalize("NFKD", value.translate(_LIGATURES))
     without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", without_marks.casefold()).strip()
+
+
+def search_document(*texts: str) -> str:
+    """The folded text a search looks in: ``texts`` folded as names are, and each hyphenated
+    compound once more without its hyphens — so «coprésidence» finds «co-présidence» and
+    «etats unis» finds «États-Unis»."""
+    folded, joined = [], []
+    for text in texts:
+        if not text:
+            continue
+        folded.append(normalize_name(text))
+        for compound in _COMPOUND.findall(text):
+            joined.append(normalize_name(compound).replace(" ", ""))
+    return " ".join(word for word in [*folded, *dict.fromkeys(joined)] if word)
+
+
+_TOKEN = re.compile(r"\w+(?:[-'’\u2010\u2011]\w+)*|\W+")
+
+
+def highlight_words(text: str, words: list[str]) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, matched) pairs: a word is matched when its folded form holds
+    one of the folded ``words`` (as a search found it), so «États-Unis» is marked for
+    «etats»."""
+    if not words:
+        return [(text, False)]
+    pieces = []
+    for token in _TOKEN.findall(text):
+        folded = normalize_name(token)
+        joined = folded.replace(" ", "")
+        matched = bool(folded) and any(word in folded or word in joined for word in words)
+        if pieces and pieces[-1][1] == matched:
+            pieces[-1] = (pieces[-1][0] + token, matched)
+        else:
+            pieces.append((token, matched))
+    return pieces
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a query, folded, each once. Single letters (the «l» of «l'Italie») are
+    left out unless nothing else is there."""
+    words = list(dict.fromkeys(normalize_name(query).split()))
+    longer = [word for word in words if len(word) > 1]
+    return longer or words
 
 
 # ISO 639-1 two-letter language codes (the 183 codes of the standard).

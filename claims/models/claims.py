@@ -1,14 +1,18 @@
 """Claims, the verdict scale, appearances (the versions of a claim) and evidence."""
 
+import functools
+import operator
+
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import connections, models
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from claims.dates import DatePrecision, clean_precise_date, precise_date_constraints
-from claims.text import normalize_name
+from claims.text import normalize_name, search_words
 
 from .base import (
     QUOTE_CONTEXT_LENGTH,
@@ -78,7 +82,95 @@ class ClaimStatus(models.TextChoices):
     ARCHIVED = "archived", _("archived")
 
 
+# PostgreSQL text-search configurations (created by migration 0007): the language's stemmer
+# after ``unaccent``, so «coprésidence» and «copresidences» share a stem. Other languages, and
+# names, use the one without a stemmer.
+SEARCH_CONFIGS = {"fr": "tracker_french", "en": "tracker_english"}
+SIMPLE_SEARCH_CONFIG = "tracker_simple"
+
+
+def search_config(language: str) -> str:
+    return SEARCH_CONFIGS.get(language, SIMPLE_SEARCH_CONFIG)
+
+
+# The longest entity name, in words, that a query is read for.
+LONGEST_NAME = 8
+
+
+def _search_terms(words: list[str]) -> list[set[str]]:
+    """Each term of a query as the spellings that satisfy it: a word; or, where words are the
+    name or an alias of an entity, any name or alias of it — so «daech», «Daesh» and «ISIS»
+    find the same claims. Two queries (the names, their aliases)."""
+    runs = {
+        " ".join(words[start:end])
+        for start in range(len(words))
+        for end in range(start + 1, min(len(words), start + LONGEST_NAME) + 1)
+    }
+    spellings: dict[str, set[str]] = {}
+    for entity in Entity.objects.named_any(runs).prefetch_related("aliases"):
+        names = {entity.normalized_name, *(alias.normalized for alias in entity.aliases.all())}
+        for run in names & runs:
+            spellings.setdefault(run, {run}).update(names)
+    terms, start = [], 0
+    while start < len(words):
+        for end in range(min(len(words), start + LONGEST_NAME), start, -1):
+            if (run := " ".join(words[start:end])) in spellings:
+                terms.append(spellings[run])
+                start = end
+                break
+        else:
+            terms.append({words[start]})
+            start += 1
+    return terms
+
+
 class ClaimQuerySet(models.QuerySet):
+    def search(self, query: str) -> "ClaimQuerySet":
+        """Claims whose search text (statement, quotes, subject, property, speakers, and the
+        names and aliases of every entity in a value) holds every word of ``query``, case,
+        accents, ligatures and hyphens aside: the same results on SQLite and PostgreSQL. On
+        PostgreSQL the full-text index adds the claims that match by stem («coprésident»
+        finds «coprésidence»), and ``search_rank`` ranks them (0 on SQLite). Words that name
+        an entity match any of its names (``_search_terms``). An empty query keeps every
+        claim."""
+        words = search_words(query)
+        if not words:
+            return self.annotate(search_rank=Value(0.0))
+        terms = _search_terms(words)
+        every_term = Q()
+        for spellings in terms:
+            every_term &= functools.reduce(
+                operator.or_, (Q(search_text__contains=s) for s in sorted(spellings))
+            )
+        if connections[self.db].vendor != "postgresql":
+            return self.filter(every_term).annotate(search_rank=Value(0.0))
+        stems = functools.reduce(
+            operator.or_,
+            (
+                functools.reduce(
+                    operator.and_,
+                    (
+                        functools.reduce(
+                            operator.or_,
+                            (
+                                SearchQuery(s, config=config, search_type="phrase")
+                                for s in spellings
+                            ),
+                        )
+                        for spellings in terms
+                    ),
+                )
+                for config in [*SEARCH_CONFIGS.values(), SIMPLE_SEARCH_CONFIG]
+            ),
+        )
+        return self.filter(every_term | Q(search_vector=stems)).annotate(
+            search_rank=SearchRank(F("search_vector"), stems)
+        )
+
+    def live(self) -> "ClaimQuerySet":
+        """Claims not merged into another."""
+        return self.filter(merged_into__isnull=True)
+
     def same_fact_as(self, claim: "Claim") -> "ClaimQuerySet":
         """Claims that state the same fact as ``claim`` (itself included): one subject, one
         property (compared folded) and one value type. An unstructured claim is only itself."""
@@ -206,9 +298,23 @@ class Claim(Timestamped):
         default=1,
         help_text=_("Incremented on every edit; guards against overwrites."),
     )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_claims",
+        verbose_name=_("merged into"),
+        help_text=_("The claim this duplicate was merged into; its versions are there now."),
+    )
+    # Kept in step by the services (claims.services.search.refresh_search): what a search
+    # looks in, folded; and on PostgreSQL its full-text vector (NULL on SQLite).
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ClaimQuerySet.as_manager()
-    history = History()
+    history = History(excluded_fields=["search_text", "search_vector"])
 
     class Meta:
         verbose_name = _("claim")
@@ -250,7 +356,17 @@ class Claim(Timestamped):
                 condition=Q(tolerance__isnull=True) | Q(tolerance__gte=0),
                 name="claim_tolerance_not_negative",
             ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("pk")), name="claim_not_merged_into_itself"
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(status=ClaimStatus.ARCHIVED),
+                name="claim_merged_is_archived",
+                violation_error_message=_("A claim merged into another stays archived."),
+            ),
         ]
+        # The search indexes (trigram on search_text, GIN on search_vector) are PostgreSQL's
+        # own: migration 0007 creates them there.
         indexes = [models.Index(fields=["subject", "property_key"], name="claim_fact_idx")]
 
     def __str__(self):
@@ -261,6 +377,17 @@ class Claim(Timestamped):
         if (update_fields := kwargs.get("update_fields")) and "property" in update_fields:
             kwargs["update_fields"] = {*update_fields, "property_key"}
         super().save(*args, **kwargs)
+
+    def lineage_ids(self) -> list[int]:
+        """This claim's id and those of every claim merged into it (and into those), whose
+        history is part of its own. One query per generation of merges, one at least."""
+        ids, generation = [self.pk], [self.pk]
+        while generation:
+            generation = list(
+                Claim.objects.filter(merged_into__in=generation).values_list("pk", flat=True)
+            )
+            ids += generation
+        return ids
 
     def refresh_property_key(self) -> None:
         self.property_key = normalize_name(self.property)
@@ -412,8 +539,11 @@ class Appearance(Timestamped):
         related_name="+",
         verbose_name=_("added by"),
     )
+    # The quote and text value folded, for proposals' similarity (kept in step by the
+    # services; trigram-indexed on PostgreSQL).
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
 
-    history = History(m2m_fields=[value_entities])
+    history = History(m2m_fields=[value_entities], excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("appearance")

@@ -1,9 +1,10 @@
 """Entities (people, organisations, countries, groups) and their aliases."""
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from rapidfuzz import fuzz, process
 
 from claims.text import normalize_name
 
@@ -39,6 +40,53 @@ class EntityQuerySet(models.QuerySet):
             return self.none()
         aliased = Alias.objects.filter(normalized__in=keys).values("entity_id")
         return self.filter(Q(normalized_name__in=keys) | Q(pk__in=aliased))
+
+    def containing(self, text: str) -> "EntityQuerySet":
+        """Entities with ``text`` in their name or an alias, case and accents aside."""
+        key = normalize_name(text)
+        if len(key) < 2:
+            return self.none()
+        aliased = Alias.objects.filter(normalized__contains=key).values("entity_id")
+        return self.filter(Q(normalized_name__contains=key) | Q(pk__in=aliased))
+
+    def look_up(self, text: str, *, limit: int = 10) -> list["Entity"]:
+        """Entities for a look-up box, best first: those called exactly ``text`` (by name or
+        alias, case and accents aside), then those with a name starting with it, containing
+        it; and when none does, those spelt nearly so («Chekori» finds Ismail Chekkori) — trigram
+        similarity on PostgreSQL, rapidfuzz on SQLite. Aliases come prefetched."""
+        key = normalize_name(text)
+        if len(key) < 2:
+            return []
+        found = list(self.containing(key).prefetch_related("aliases").order_by("name")[: limit * 5])
+        if not found:
+            found = self._spelt_nearly(key, limit)
+
+        def closeness(entity) -> tuple:
+            keys = [entity.normalized_name, *(alias.normalized for alias in entity.aliases.all())]
+            if key in keys:
+                return (0, entity.name)
+            if any(k.startswith(key) or f" {key}" in k for k in keys):
+                return (1, entity.name)
+            return (2 if any(key in k for k in keys) else 3, entity.name)
+
+        return sorted(found, key=closeness)[:limit]
+
+    def _spelt_nearly(self, key: str, limit: int) -> list["Entity"]:
+        if connections[self.db].vendor == "postgresql":
+            aliased = Alias.objects.filter(normalized__trigram_word_similar=key).values("entity_id")
+            return list(
+                self.filter(
+                    Q(normalized_name__trigram_word_similar=key) | Q(pk__in=aliased)
+                ).prefetch_related("aliases")[:limit]
+            )
+        names = dict(self.values_list("normalized_name", "pk"))
+        for normalized, entity_id in Alias.objects.values_list("normalized", "entity_id"):
+            names.setdefault(normalized, entity_id)
+        best = process.extract(
+            key, list(names), scorer=fuzz.partial_ratio, score_cutoff=80, limit=limit * 3
+        )
+        ids = list(dict.fromkeys(names[name] for name, _score, _index in best))[:limit]
+        return list(self.filter(pk__in=ids).prefetch_related("aliases"))
 
 
 class Entity(Timestamped):

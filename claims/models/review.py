@@ -25,6 +25,7 @@ class ReviewAction(models.TextChoices):
     CONFLICT_REOPENED = "conflict_reopened", _("conflict reopened")
     CONFLICT_EDITED = "conflict_edited", _("conflict edited")
     RANK = "rank", _("version ranked")
+    MERGED = "merged", _("merged")
     NOTE = "note", _("note")
 
 

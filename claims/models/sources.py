@@ -95,7 +95,11 @@ class Source(Timestamped):
     )
 
     objects = SourceQuerySet.as_manager()
-    history = History()
+    # Title, URL and publisher's names folded, for the header search (kept in step by the
+    # services).
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+
+    history = History(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("source")

@@ -30,8 +30,16 @@ from .demo import DemoResult, load_demo
 from .entities import add_entity, change_entity, delete_entity
 from .evidence import add_evidence, change_evidence, remove_evidence
 from .history import TimelineEntry, claim_timeline
+from .merging import merge_claims
 from .review import change_conflict, flag_conflict, record_event
-from .search import similar_claims
+from .search import (
+    Proposal,
+    SearchResults,
+    possible_duplicates,
+    propose_claims,
+    refresh_search,
+    search_everything,
+)
 from .sources import add_source, change_source, delete_source, html_to_text, text_from_upload
 from .verdicts import delete_verdict, save_verdict
 from .versioning import StaleVersion, check_version, save_versioned
@@ -53,6 +61,8 @@ from .workflow import (
 
 __all__ = [
     "CurrentValue",
+    "Proposal",
+    "SearchResults",
     "Decision",
     "DemoResult",
     "DetectionResult",
@@ -95,18 +105,22 @@ __all__ = [
     "load_demo",
     "locate_quote",
     "mark_reviewed",
+    "merge_claims",
+    "possible_duplicates",
+    "propose_claims",
     "rank_version",
     "record_appearance",
     "record_claim_from_source",
     "record_event",
+    "refresh_search",
     "remove_evidence",
     "reopen",
     "reopen_conflict",
     "resolve_conflict",
     "save_verdict",
     "save_versioned",
+    "search_everything",
     "send_back",
-    "similar_claims",
     "start_review",
     "take_step",
     "text_from_upload",

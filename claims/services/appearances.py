@@ -11,6 +11,7 @@ from claims.models import Appearance, Claim, Entity, Rank, ReviewAction, Source,
 from .base import delete_as, record_history, service, without_history
 from .conflicts import detect_conflicts, detect_conflicts_for_appearances, lock_facts
 from .review import record_event
+from .search import refresh_search
 from .versioning import save_bumped, save_versioned
 from .workflow import create_claim
 
@@ -73,6 +74,7 @@ def record_appearance(
     with without_history(appearance):
         appearance.value_entities.set(value_entities)
     record_history(appearance, by=by, history_type="+")
+    refresh_search([claim])
     detect_conflicts(claim, by=by)
     return appearance
 
@@ -105,6 +107,7 @@ def update_appearance(
         with without_history(appearance):
             appearance.value_entities.set(value_entities)
     save_versioned(appearance, by=by, based_on=based_on, fields=[*changes, "prefix", "suffix"])
+    refresh_search([old_claim, appearance.claim_id])
     detect_conflicts_for_appearances({old_claim.pk, appearance.claim_id}, by=by)
     return appearance
 
@@ -116,6 +119,7 @@ def delete_appearance(*, appearance: Appearance, by) -> None:
     claim_id = appearance.claim_id
     lock_facts(appearance.claim)
     delete_as(appearance, by=by)
+    refresh_search([claim_id])
     detect_conflicts_for_appearances([claim_id], by=by)
 
 

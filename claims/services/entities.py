@@ -10,6 +10,7 @@ from claims.models import Alias, Appearance, Entity
 
 from .base import apply_changes, delete_as, save_as, service
 from .conflicts import detect_conflicts_for_appearances, lock_facts
+from .search import refresh_entity_search, refresh_search
 
 ENTITY_FIELDS = ("name", "kind", "description", "wikidata_id")
 
@@ -76,6 +77,8 @@ def change_entity(*, entity: Entity, by, aliases: Iterable | None = None, **chan
     save_as(entity, by=by)
     if aliases is not None:
         _set_aliases(entity, aliases)
+    if aliases is not None or "name" in changes:
+        refresh_entity_search(entity)
     return entity
 
 
@@ -92,4 +95,5 @@ def delete_entity(*, entity: Entity, by) -> None:
         refusal=_("%(name)s is a speaker, subject or publisher: it cannot be deleted.")
         % {"name": entity.name},
     )
+    refresh_search(listing)
     detect_conflicts_for_appearances({claim.pk for claim in listing}, by=by)

@@ -139,7 +139,9 @@ def claim_timeline(claim: Claim) -> list[TimelineEntry]:
     assignment, conflicts flagged, detected, edited, resolved, dismissed, reopened, versions
     ranked — with notes), its creation and edits, its versions added, changed (their sets of
     entities too) and deleted, and its evidence added, changed and removed. Four queries, plus
-    one per related object named in a change."""
+    one per related object named in a change. The history of the claims merged into it is
+    part of it."""
+    ids = claim.lineage_ids()
     entries = [
         TimelineEntry(
             at=event.created_at,
@@ -148,26 +150,35 @@ def claim_timeline(claim: Claim) -> list[TimelineEntry]:
             detail=" → ".join(part for part in (event.old_label, event.new_label) if part),
             note=event.note,
         )
-        for event in ReviewEvent.objects.filter(claim=claim).select_related("actor")
+        for event in ReviewEvent.objects.filter(claim__in=ids).select_related("actor")
     ]
 
-    claim_records = list(
-        Claim.history.filter(id=claim.pk)
+    claim_records: dict[int, list] = {}
+    for record in (
+        Claim.history.filter(id__in=ids)
         .select_related("history_user")
         .order_by("history_date", "history_id")
-    )
-    if claim_records:
-        first = claim_records[0]
+    ):
+        claim_records.setdefault(record.id, []).append(record)
+    for claim_id, records in claim_records.items():
+        # A merged claim's entries name it; the claim's own do not need to.
+        named = "" if claim_id == claim.pk else f"#{claim_id}"
+        first = records[0]
         entries.append(
-            TimelineEntry(first.history_date, who(first.history_user), _("claim created"))
+            TimelineEntry(first.history_date, who(first.history_user), _("claim created"), named)
         )
-    for record, what in describe_changes(claim_records, Claim, skip=TOLD_BY_EVENTS):
-        entries.append(
-            TimelineEntry(record.history_date, who(record.history_user), _("claim edited"), what)
-        )
+        for record, what in describe_changes(records, Claim, skip=TOLD_BY_EVENTS):
+            entries.append(
+                TimelineEntry(
+                    record.history_date,
+                    who(record.history_user),
+                    _("claim edited"),
+                    f"{named}: {what}" if named else what,
+                )
+            )
 
     appearance_records = (
-        Appearance.history.filter(claim_id=claim.pk)
+        Appearance.history.filter(claim_id__in=ids)
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )
@@ -180,7 +191,7 @@ def claim_timeline(claim: Claim) -> list[TimelineEntry]:
         skip={"claim"},
     )
     evidence_records = (
-        Evidence.history.filter(claim_id=claim.pk)
+        Evidence.history.filter(claim_id__in=ids)
         .select_related("history_user", "source")
         .order_by("id", "history_date", "history_id")
     )

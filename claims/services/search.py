@@ -1,46 +1,438 @@
-"""Finding claims: those that look like a passage, so one fact is not tracked twice."""
+"""Finding things: the folded search texts the services keep in step, the header's grouped
+search, and the proposals of existing claims for a passage (so one fact is not tracked twice).
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+A search text is folded by ``claims.text.search_document`` (case, accents, ligatures, hyphens)
+and searched with ``LIKE`` word by word: SQLite and PostgreSQL give the same results. On
+PostgreSQL a full-text vector (per-language stemming, ``unaccent``) adds ranking and stems, and
+trigram indexes make both ``LIKE`` and similarity fast at a million rows (migration 0007).
+"""
 
-from claims.models import Appearance, Claim
-from claims.text import normalize_name
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-# Words too common to tell two claims apart (French and English).
-STOP_WORDS = frozenset(
-    """
-    avec dans pour plus sont cette comme elle elles leur leurs nous vous mais ainsi aussi
-    entre être était depuis selon sous tout tous toute toutes fait faire notamment
-    with that this from have been were their there which about into than they them also
-    """.split()
-)
+from django.conf import settings
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db import connection, connections
+from django.db.models import Case, Exists, OuterRef, Q, When
+from django.db.models.functions import Greatest
+from django.utils.translation import gettext as _
+
+from claims.models import Appearance, Claim, Entity, Source, ValueType
+from claims.models.claims import SIMPLE_SEARCH_CONFIG, search_config
+from claims.text import normalize_name, search_document, search_words
+
+from .comparison import Version, compare
+from .conflicts import stated_value
+
+BATCH = 500
 
 
-def _words(text: str) -> set[str]:
-    return {
-        word for word in normalize_name(text).split() if len(word) > 3 and word not in STOP_WORDS
-    }
-
-
-def similar_claims(text: str, *, limit: int = 5) -> list[tuple[Claim, float]]:
-    """Claims whose statement or quotes share the most words with ``text``, best first, with
-    the share of ``text``'s words they contain. Two queries: candidates that contain one of the
-    longest words, and their quotes; then scored in Python."""
-    words = _words(text)
-    if not words:
+def _names(entity) -> list[str]:
+    """An entity's name and every alias (``aliases`` prefetched)."""
+    if entity is None:
         return []
-    probes = sorted(words, key=len, reverse=True)[:8]
-    condition = Q()
-    for word in probes:
-        quoted = Appearance.objects.filter(claim=OuterRef("pk"), quote__icontains=word)
-        condition |= Q(statement__icontains=word) | Q(Exists(quoted))
-    candidates = Claim.objects.filter(condition).prefetch_related(
-        Prefetch("appearances", queryset=Appearance.objects.only("claim_id", "quote"))
-    )[:100]
-    scored = []
-    for claim in candidates:
-        texts = [claim.statement, *(appearance.quote for appearance in claim.appearances.all())]
-        score = max(len(words & _words(candidate)) / len(words) for candidate in texts)
-        if score > 0:
-            scored.append((claim, round(score, 2)))
-    scored.sort(key=lambda pair: (-pair[1], pair[0].pk))
-    return scored[:limit]
+    return [entity.name, *(alias.name for alias in entity.aliases.all())]
+
+
+def _vector_parts(claim, versions) -> list[str]:
+    """The texts of a claim's full-text vector, in the order of ``VECTOR_SQL``'s pieces."""
+    quotes: dict[str, list[str]] = {}
+    people: list[str] = []
+    for version in versions:
+        config = search_config(version.source.language)
+        quotes.setdefault(config, []).extend([version.quote, version.value_text])
+        people += _names(version.speaker)
+        for entity in version.value_entities.all():
+            people += _names(entity)
+    return [
+        f"{claim.statement}\n{claim.property}",
+        "\n".join(_names(claim.subject)),
+        "\n".join(quotes.pop(search_config("fr"), [])),
+        "\n".join(quotes.pop(search_config("en"), [])),
+        "\n".join(text for texts in quotes.values() for text in texts),
+        "\n".join(people),
+    ]
+
+
+# Statement and subject weigh most (A), then quotes (B), then the people and members named (C).
+VECTOR_SQL = f"""
+    UPDATE claims_claim SET search_vector =
+        setweight(to_tsvector(%s::regconfig, %s), 'A')
+        || setweight(to_tsvector('{SIMPLE_SEARCH_CONFIG}', %s), 'A')
+        || setweight(to_tsvector('{search_config("fr")}', %s), 'B')
+        || setweight(to_tsvector('{search_config("en")}', %s), 'B')
+        || setweight(to_tsvector('{SIMPLE_SEARCH_CONFIG}', %s), 'B')
+        || setweight(to_tsvector('{SIMPLE_SEARCH_CONFIG}', %s), 'C')
+    WHERE id = %s
+"""
+
+
+def rebuild_claim_search(claim_model, appearance_model, claim_ids: Iterable[int], *, using):
+    """Recompute the search texts of the given claims and their versions (and the vectors on
+    PostgreSQL), in batches. Takes the model classes so that migration 0007 can run it on the
+    historical models; the services call ``refresh_search``."""
+    claim_ids = sorted(set(claim_ids))
+    statement_config = search_config(settings.LANGUAGE_CODE[:2])
+    for offset in range(0, len(claim_ids), BATCH):
+        batch = claim_ids[offset : offset + BATCH]
+        claims = (
+            claim_model.objects.using(using)
+            .filter(pk__in=batch)
+            .select_related("subject")
+            .prefetch_related(
+                "subject__aliases",
+                "appearances__source",
+                "appearances__speaker__aliases",
+                "appearances__value_entities__aliases",
+            )
+            .only("statement", "property", "subject__name")
+        )
+        changed_claims, changed_versions, vectors = [], [], []
+        for claim in claims:
+            versions = list(claim.appearances.all())
+            parts = []
+            for version in versions:
+                version_text = search_document(version.quote, version.value_text)
+                if version.search_text != version_text:
+                    version.search_text = version_text
+                    changed_versions.append(version)
+                parts += [version.quote, version.value_text, *_names(version.speaker)]
+                parts += [name for e in version.value_entities.all() for name in _names(e)]
+            claim.search_text = search_document(
+                claim.statement, claim.property, *_names(claim.subject), *parts
+            )
+            changed_claims.append(claim)
+            vectors.append([statement_config, *_vector_parts(claim, versions), claim.pk])
+        claim_model.objects.using(using).bulk_update(changed_claims, ["search_text"])
+        appearance_model.objects.using(using).bulk_update(changed_versions, ["search_text"])
+        if connections[using].vendor == "postgresql":
+            with connections[using].cursor() as cursor:
+                cursor.executemany(VECTOR_SQL, vectors)
+
+
+def rebuild_source_search(source_model, source_ids: Iterable[int], *, using) -> None:
+    sources = (
+        source_model.objects.using(using)
+        .filter(pk__in=set(source_ids))
+        .select_related("publisher")
+        .prefetch_related("publisher__aliases")
+        .only("title", "url", "publisher__name")
+    )
+    changed = []
+    for source in sources:
+        source.search_text = search_document(source.title, source.url, *_names(source.publisher))
+        changed.append(source)
+    source_model.objects.using(using).bulk_update(changed, ["search_text"], batch_size=BATCH)
+
+
+def refresh_search(claims: Iterable = (), *, sources: Iterable = ()) -> None:
+    """Bring the search texts of ``claims`` and ``sources`` (instances or ids) in step with
+    what they say now. Called by every service that changes what a claim's search looks in."""
+    claim_ids = {getattr(claim, "pk", claim) for claim in claims} - {None}
+    source_ids = {getattr(source, "pk", source) for source in sources} - {None}
+    if claim_ids:
+        rebuild_claim_search(Claim, Appearance, claim_ids, using="default")
+    if source_ids:
+        rebuild_source_search(Source, source_ids, using="default")
+
+
+def refresh_entity_search(entity: Entity) -> None:
+    """An entity's names changed: every claim and source that names it is searched anew."""
+    claims = Claim.objects.filter(
+        Q(subject=entity) | Q(appearances__speaker=entity) | Q(appearances__value_entities=entity)
+    ).values_list("pk", flat=True)
+    refresh_search(
+        set(claims), sources=Source.objects.filter(publisher=entity).values_list("pk", flat=True)
+    )
+
+
+# --- The header's search ------------------------------------------------------------------------
+
+
+@dataclass
+class SearchResults:
+    query: str
+    claims: list = field(default_factory=list)
+    claim_count: int = 0
+    sources: list = field(default_factory=list)
+    source_count: int = 0
+    entities: list = field(default_factory=list)
+    entity_count: int = 0
+
+    @property
+    def words(self) -> list[str]:
+        return search_words(self.query)
+
+
+def search_everything(query: str, *, limit: int = 10) -> SearchResults:
+    """Claims, sources and entities for the header's search box, best first, with counts."""
+    results = SearchResults(query)
+    words = search_words(query)
+    if not words:
+        return results
+    claims = (
+        Claim.objects.search(query)
+        .select_related("subject", "verdict")
+        .order_by("-search_rank", "-updated_at", "-pk")
+    )
+    results.claim_count = claims.count()
+    results.claims = list(claims[:limit])
+    sources = Source.objects.all()
+    for word in words:
+        sources = sources.filter(search_text__contains=word)
+    results.source_count = sources.count()
+    results.sources = list(sources.select_related("publisher").order_by("-created_at")[:limit])
+    # Near spellings («Chekori») count when no name holds the query as typed.
+    results.entities = Entity.objects.look_up(query, limit=limit)
+    results.entity_count = Entity.objects.containing(query).count() or len(results.entities)
+    return results
+
+
+# --- Proposals: existing claims that look like a passage ----------------------------------------
+
+# A candidate's score: the same fact named in the form outweighs everything; then the
+# passage's entities as the claim's subject or in its value; then the wording.
+FACT_WEIGHT = 10
+SUBJECT_WEIGHT = 4
+MEMBER_WEIGHT = 1
+MAX_MEMBERS = 4
+WORDING_WEIGHT = 5
+# Below this, two texts only share common syllables.
+MIN_SIMILARITY = 0.3
+CANDIDATES = 50
+LONGEST_NAME = 8  # words
+
+
+@dataclass
+class Proposal:
+    claim: Claim
+    score: float
+    reasons: list[str]
+    similarity: float = 0.0
+    same_fact: bool = False
+
+
+def entities_in(passage: str) -> dict[int, Entity]:
+    """Entities named in ``passage`` by their name or any alias, in any language, case and
+    accents aside («groupe de réflexion Afrique» is the Africa Focus Group). One query: every
+    run of up to eight words of the passage is looked up in the folded names' indexes."""
+    words = normalize_name(passage).split()
+    runs = {
+        " ".join(words[start : start + length])
+        for length in range(1, LONGEST_NAME + 1)
+        for start in range(len(words) - length + 1)
+    }
+    if not runs:
+        return {}
+    return {entity.pk: entity for entity in Entity.objects.named_any(runs)}
+
+
+def trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams of a folded text: each word padded with two spaces before and one
+    after, cut in threes."""
+    found = set()
+    for word in text.split():
+        padded = f"  {word} "
+        found.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return found
+
+
+def trigram_closeness(passage: str, text: str) -> float:
+    """Close to pg_trgm's ``greatest(similarity, word_similarity)`` of two folded texts, in
+    Python for SQLite: the trigram similarity of the passage to the whole text, or to the run
+    of as many words of the text that is most like it."""
+    ours = trigrams(passage)
+    if not ours:
+        return 0.0
+
+    def similarity(other: set[str]) -> float:
+        return len(ours & other) / len(ours | other) if other else 0.0
+
+    words, width = text.split(), len(passage.split())
+    runs = (" ".join(words[i : i + width]) for i in range(max(1, len(words) - width + 1)))
+    return max(similarity(trigrams(text)), *(similarity(trigrams(run)) for run in runs))
+
+
+def _similar_wording(passage: str, exclude: set[int]) -> dict[int, float]:
+    """Claim id → how close its statement or one of its quotes is to ``passage`` (0–1): trigram
+    similarity, on indexed columns on PostgreSQL; on SQLite, the same measure in Python over the
+    claims sharing one of the passage's longest words."""
+    folded = normalize_name(passage)
+    if not folded:
+        return {}
+    found: dict[int, float] = {}
+    if connection.vendor == "postgresql":
+        quotes = (
+            Appearance.objects.filter(
+                Q(search_text__trigram_similar=folded) | Q(search_text__trigram_word_similar=folded)
+            )
+            .annotate(
+                closeness=Greatest(
+                    TrigramSimilarity("search_text", folded),
+                    TrigramWordSimilarity(folded, "search_text"),
+                )
+            )
+            .order_by("-closeness")
+            .values_list("claim_id", "closeness")[:CANDIDATES]
+        )
+        statements = (
+            Claim.objects.filter(statement__trigram_similar=passage)
+            .annotate(closeness=TrigramSimilarity("statement", passage))
+            .order_by("-closeness")
+            .values_list("pk", "closeness")[:CANDIDATES]
+        )
+        rows = [*quotes, *statements]
+    else:
+        probes = sorted({w for w in folded.split() if len(w) > 3}, key=len, reverse=True)[:6]
+        if not probes:
+            probes = folded.split()[:3]
+        condition = Q()
+        for word in probes:
+            condition |= Q(search_text__contains=word)
+        quotes = Appearance.objects.filter(condition).values_list("claim_id", "search_text")
+        rows = [
+            (claim_id, trigram_closeness(folded, text))
+            for claim_id, text in quotes[: CANDIDATES * 4]
+        ]
+        statements = Claim.objects.filter(condition).values_list("pk", "statement")
+        rows += [
+            (pk, trigram_closeness(folded, normalize_name(statement)))
+            for pk, statement in statements[: CANDIDATES * 4]
+        ]
+    for claim_id, closeness in rows:
+        if claim_id not in exclude and closeness >= MIN_SIMILARITY:
+            found[claim_id] = max(found.get(claim_id, 0.0), float(closeness))
+    return found
+
+
+def _same_value(claim: Claim, versions, stated) -> bool:
+    """Whether one of ``versions`` states ``stated``, the way the engine compares values."""
+    ours = Version(0, "", stated)
+    return any(
+        compare(
+            ours,
+            Version(v.pk, "", value),
+            value_type=claim.value_type,
+            tolerance=claim.tolerance,
+            compare_text=True,
+        )
+        is None
+        for v in versions
+        if (value := stated_value(v, claim.value_type)) is not None
+    )
+
+
+def _stated(value_type: str, values: dict | None):
+    """The value the form states, as the engine reads one (None when it states none)."""
+    if not values:
+        return None
+    if value_type == ValueType.ENTITIES:
+        return frozenset(entity.pk for entity in values.get("value_entities", ())) or None
+    scalar = {k: v for k, v in values.items() if k != "value_entities"}
+    return stated_value(Appearance(**scalar), value_type)
+
+
+def propose_claims(
+    passage: str,
+    *,
+    subject: Entity | None = None,
+    property: str = "",
+    value_type: str = "",
+    values: dict | None = None,
+    exclude: Claim | None = None,
+    limit: int = 8,
+) -> list[Proposal]:
+    """Existing claims that may be the one ``passage`` states, best first, each with the
+    reasons it is proposed. The form's subject, property and value, when given, find the claim
+    of the same fact — above all when its value differs: that is the version the engine
+    needs. Merged claims are never proposed."""
+    excluded = {exclude.pk} if exclude else set()
+    named = entities_in(passage)
+    fact_key = normalize_name(property)
+    # One query for the structural candidates: the claim of the same fact first, then those
+    # about an entity of the passage or listing one in a value.
+    same_fact = Q(pk__in=[])
+    if subject is not None and fact_key:
+        same_fact = Q(subject=subject, property_key=fact_key)
+        if value_type:
+            same_fact &= Q(value_type=value_type)
+    members = Appearance.value_entities.through.objects.filter(
+        appearance__claim=OuterRef("pk"), entity_id__in=named
+    )
+    structural = same_fact | Q(subject__in=named) | Q(Exists(members)) if named else same_fact
+    candidates = set(
+        Claim.objects.filter(structural)
+        .order_by(Case(When(same_fact, then=0), default=1), "-pk")
+        .values_list("pk", flat=True)[:CANDIDATES]
+    )
+    wording = _similar_wording(passage, excluded)
+    candidates = (candidates | set(wording)) - excluded
+    if not candidates:
+        return []
+    claims = (
+        Claim.objects.live()
+        .filter(pk__in=candidates)
+        .select_related("subject")
+        .prefetch_related("appearances__value_entities")
+    )
+    stated = _stated(value_type, values)
+    proposals = []
+    for claim in claims:
+        score, reasons = 0.0, []
+        versions = list(claim.appearances.all())
+        same_fact = (
+            subject is not None
+            and claim.subject_id == subject.pk
+            and claim.property_key == fact_key
+            and (not value_type or claim.value_type == value_type)
+        )
+        if same_fact:
+            score += FACT_WEIGHT
+            if stated is None or claim.value_type != value_type:
+                reasons.append(_("same subject and property"))
+            elif _same_value(claim, versions, stated):
+                reasons.append(_("same subject and property; same value"))
+            else:
+                reasons.append(_("same subject and property; the value differs"))
+        elif claim.subject_id in named:
+            score += SUBJECT_WEIGHT
+            reasons.append(_("about %(subject)s") % {"subject": claim.subject.name})
+        members = {
+            entity.pk: entity.name
+            for version in versions
+            for entity in version.value_entities.all()
+            if entity.pk in named and entity.pk != claim.subject_id
+        }
+        if members:
+            score += MEMBER_WEIGHT * min(len(members), MAX_MEMBERS)
+            reasons.append(
+                _("its value names %(names)s") % {"names": ", ".join(sorted(members.values()))}
+            )
+        closeness = wording.get(claim.pk, 0.0)
+        if closeness:
+            score += WORDING_WEIGHT * closeness
+            reasons.append(
+                _("similar wording (%(percent)d%%)") % {"percent": round(100 * closeness)}
+            )
+        if score:
+            proposals.append(Proposal(claim, round(score, 2), reasons, closeness, same_fact))
+    proposals.sort(key=lambda p: (-p.score, -p.similarity, p.claim.pk))
+    return proposals[:limit]
+
+
+# On a claim's page, a claim that only shares an entity with it is no duplicate.
+DUPLICATE_SIMILARITY = 0.75
+
+
+def possible_duplicates(claim: Claim, *, limit: int = 5) -> list[Proposal]:
+    """The claims the record form would propose for this claim's statement and fact, in its
+    order, kept when they state the same fact or are worded closely."""
+    proposals = propose_claims(
+        claim.statement,
+        subject=claim.subject,
+        property=claim.property,
+        value_type=claim.value_type if claim.value_type != ValueType.NONE else "",
+        exclude=claim,
+        limit=limit * 3,
+    )
+    return [p for p in proposals if p.same_fact or p.similarity >= DUPLICATE_SIMILARITY][:limit]

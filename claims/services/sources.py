@@ -14,6 +14,7 @@ from claims.models import Source
 from .anchoring import ReanchorReport, reanchor_appearances
 from .base import delete_as, save_as, service
 from .conflicts import detect_conflicts_for_appearances
+from .search import refresh_search
 
 # Elements whose content is never readable text.
 SKIPPED = {"script", "style", "noscript", "template", "head", "object", "embed", "select"}
@@ -136,6 +137,7 @@ def add_source(*, by, **fields) -> Source:
     source = Source(added_by=policy.user_of(by), **fields)
     source.full_clean()
     save_as(source, by=by)
+    refresh_search(sources=[source])
     return source
 
 
@@ -159,6 +161,10 @@ def change_source(*, source: Source, by, **changes) -> ReanchorReport | None:
     if any(getattr(current, name) != value for name, value in before.items()):
         save_as(current, by=by)
     report = reanchor_appearances(source=current, by=by) if "text" in changes else None
+    refresh_search(sources=[current])
+    if {"text", "language"} & set(changes):
+        # Quotes may have been re-quoted; a language picks the stemmer of its quotes.
+        refresh_search(current.appearances.values_list("claim_id", flat=True))
     if DATE_FIELDS & set(changes):
         # Versions without their own "as of" date hold as of their source's date.
         detect_conflicts_for_appearances(current.appearances.all(), by=by)

@@ -13,6 +13,7 @@ from claims.models import Claim, ClaimStatus, Conflict, ReviewAction, ReviewEven
 from .base import delete_as, save_as, service
 from .conflicts import detect_conflicts, lock_facts
 from .review import record_event
+from .search import refresh_search
 from .versioning import save_versioned
 
 EDITABLE_FIELDS = ("statement", "subject", "property", "value_type", "tolerance", "compare_text")
@@ -85,6 +86,7 @@ def create_claim(*, by, **fields) -> Claim:
     claim = Claim(created_by=policy.user_of(by), **fields)
     claim.full_clean(exclude=["version"])
     save_as(claim, by=by)
+    refresh_search([claim])
     return claim
 
 
@@ -123,6 +125,7 @@ def update_claim(*, claim: Claim, by, based_on: int, **changes) -> Claim:
     if STRUCTURE_FIELDS & set(changes):
         lock_facts(before, claim)
     save_versioned(claim, by=by, based_on=based_on, fields=[*changes, "property_key"])
+    refresh_search([claim])
     if STRUCTURE_FIELDS & set(changes):
         detect_conflicts(claim, by=by)
     return claim
@@ -246,6 +249,11 @@ def reopen(*, claim: Claim, by, note: str) -> Claim:
     """A reviewed claim goes back in review; an archived one back to the status it had."""
     policy.require(by, "review_claim")
     note = _require_note(note, _("Say why the claim is reopened."))
+    if claim.merged_into_id is not None:
+        raise ValidationError(
+            _("This claim was merged into #%(id)s: its versions are there now.")
+            % {"id": claim.merged_into_id}
+        )
     if claim.status == ClaimStatus.REVIEWED:
         return _move(claim, by=by, to=ClaimStatus.IN_REVIEW, note=note)
     if claim.status == ClaimStatus.ARCHIVED:
