@@ -51,6 +51,7 @@ from .services import (
     delete_source,
     delete_verdict,
     flag_conflict,
+    possible_duplicates,
     record_appearance,
     remove_evidence,
     save_verdict,
@@ -296,14 +297,14 @@ class EntityAdmin(ServiceAdmin):
         delete_entity(entity=obj, by=request.user)
 
     def get_search_results(self, request, queryset, search_term):
-        """Also match any alias, case and accents aside, so “etats-unis” finds the United
-        States (in the change list and in every autocomplete that picks an entity)."""
+        """The pages' look-up: any name or alias, case and accents aside (“etats-unis” finds
+        the United States), and near spellings (“Chekori”) — in the change list and in every
+        autocomplete that picks an entity."""
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        key = normalize_name(search_term)
-        if key:
-            aliased = Alias.objects.filter(normalized__contains=key).values("entity_id")
+        if normalize_name(search_term):
+            near = [entity.pk for entity in Entity.objects.look_up(search_term)]
             queryset |= self.model.objects.filter(
-                Q(normalized_name__contains=key) | Q(pk__in=aliased)
+                Q(pk__in=Entity.objects.containing(search_term).values("pk")) | Q(pk__in=near)
             )
         return queryset, may_have_duplicates
 
@@ -602,15 +603,29 @@ class ClaimAdmin(ServiceAdmin):
 
     @admin.display(description=_("possible duplicates"))
     def same_fact(self, claim):
-        twins = Claim.objects.same_fact_as(claim).exclude(pk=claim.pk).order_by("pk")
+        # The pages' ranking, with its reasons.
         return (
             format_html_join(
                 mark_safe("<br>"),
-                '<a href="{}">{}</a>',
-                ((reverse("admin:claims_claim_change", args=[twin.pk]), twin) for twin in twins),
+                '<a href="{}">#{} {}</a> <span class="help">{}</span>',
+                (
+                    (
+                        reverse("admin:claims_claim_change", args=[p.claim.pk]),
+                        p.claim.pk,
+                        p.claim,
+                        "; ".join(p.reasons),
+                    )
+                    for p in possible_duplicates(claim)
+                ),
             )
             or "—"
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        """The one search of the tracker (accents, case, aliases aside)."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         claim = self.get_object(request, object_id)

@@ -2,10 +2,11 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Appearance, Claim, ClaimStatus, Conflict, Entity, Source, Verdict
-from .text import ISO_639_1
+from .text import ISO_639_1, normalize_name, search_words
 
 
 def _with_version(queryset, *conditions, **lookups):
@@ -15,21 +16,64 @@ def _with_version(queryset, *conditions, **lookups):
     return queryset.filter(Exists(versions))
 
 
+class LookUpInput(forms.TextInput):
+    """A text box the page's script turns into a type-ahead look-up (``data-lookup-url`` is
+    the JSON end point); without the script, a name typed in it is looked up on submit."""
+
+    def __init__(self, lookup: str):
+        super().__init__(attrs={"data-lookup-url": reverse_lazy(lookup), "autocomplete": "off"})
+
+
+def _entities_called(value: str) -> list:
+    """The entities a look-up box names: by id (a link from another page), else those called
+    exactly so (by name or alias, accents and case aside), else the best near match."""
+    value = value.strip()
+    if value.isdigit():
+        return list(Entity.objects.filter(pk=int(value)))
+    found = Entity.objects.look_up(value)
+    key = normalize_name(value)
+    exact = [
+        entity
+        for entity in found
+        if key == entity.normalized_name or key in {a.normalized for a in entity.aliases.all()}
+    ]
+    return exact or found[:1]
+
+
+def _sources_called(value: str):
+    value = value.strip()
+    if value.isdigit():
+        return Source.objects.filter(pk=int(value))
+    sources = Source.objects.all()
+    for word in search_words(value):
+        sources = sources.filter(search_text__contains=word)
+    return sources
+
+
 class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Text"), method="filter_text", help_text=_("In statements and quotes.")
+        label=_("Text"),
+        method="filter_text",
+        help_text=_(
+            "In statements, quotes, subjects, properties, speakers and the names of the "
+            "entities in values, accents and case aside."
+        ),
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=ClaimStatus.choices, widget=forms.CheckboxSelectMultiple
     )
     verdict = django_filters.ModelChoiceFilter(label=_("Verdict"), queryset=Verdict.objects.all())
-    speaker = django_filters.ModelChoiceFilter(
+    speaker = django_filters.CharFilter(
         label=_("Speaker"),
-        queryset=Entity.objects.filter(appearances_as_speaker__isnull=False).distinct(),
         method="filter_speaker",
+        widget=LookUpInput("claims:entity-search"),
+        help_text=_("Any of their names or aliases."),
     )
-    source = django_filters.ModelChoiceFilter(
-        label=_("Source"), queryset=Source.objects.order_by("title"), method="filter_source"
+    source = django_filters.CharFilter(
+        label=_("Source"),
+        method="filter_source",
+        widget=LookUpInput("claims:source-search"),
+        help_text=_("Words of its title or publisher."),
     )
     publisher = django_filters.ModelChoiceFilter(
         label=_("Publisher"),
@@ -41,8 +85,11 @@ class ClaimFilter(django_filters.FilterSet):
         choices=[(code, code) for code in sorted(ISO_639_1)],
         method="filter_language",
     )
-    subject = django_filters.ModelChoiceFilter(
-        label=_("Subject"), queryset=Entity.objects.filter(claims_about__isnull=False).distinct()
+    subject = django_filters.CharFilter(
+        label=_("Subject"),
+        method="filter_subject",
+        widget=LookUpInput("claims:entity-search"),
+        help_text=_("Any of its names or aliases."),
     )
     assignee = django_filters.ModelChoiceFilter(
         label=_("Assignee"),
@@ -85,18 +132,25 @@ class ClaimFilter(django_filters.FilterSet):
         model = Claim
         fields = []  # all declared above, in the order the form shows them
 
+    @property
+    def search_words(self) -> list[str]:
+        return search_words(self.form.cleaned_data.get("q") or "") if self.is_valid() else []
+
+    @property
+    def searching(self) -> bool:
+        return bool(self.search_words)
+
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        quoted = Appearance.objects.filter(claim=OuterRef("pk"), quote__icontains=value)
-        return queryset.filter(Q(statement__icontains=value) | Q(Exists(quoted)))
+        return queryset.search(value)
 
     def filter_speaker(self, queryset, name, value):
-        return _with_version(queryset, speaker=value)
+        return _with_version(queryset, speaker__in=_entities_called(value))
 
     def filter_source(self, queryset, name, value):
-        return _with_version(queryset, source=value)
+        return _with_version(queryset, source__in=_sources_called(value))
+
+    def filter_subject(self, queryset, name, value):
+        return queryset.filter(subject__in=_entities_called(value))
 
     def filter_publisher(self, queryset, name, value):
         return _with_version(queryset, source__publisher=value)

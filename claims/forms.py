@@ -295,6 +295,34 @@ def parse_value(value_type: str, text: str) -> dict:
     return {"value_text": text}
 
 
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        label=_("Claim it duplicates"), queryset=Claim.objects.all(), widget=forms.NumberInput
+    )
+    based_on = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), required=False, max_length=5000)
+
+
+class ProposalQueryForm(forms.Form):
+    """What the record form holds when it asks for proposals. Anything unreadable (an unknown
+    subject, a value that does not parse) is left out rather than refused: proposals are a
+    help while the editor is still typing (``cleaned_data`` keeps the valid fields)."""
+
+    q = forms.CharField(required=False, max_length=5000)
+    subject = EntityNameField(required=False)
+    property = forms.CharField(required=False, max_length=200)
+    value_type = forms.ChoiceField(required=False, choices=[("", ""), *ValueType.choices])
+    value = forms.CharField(required=False, max_length=1000)
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["values"] = parse_value(cleaned.get("value_type", ""), cleaned.get("value", ""))
+        except ValidationError:
+            cleaned["values"] = None
+        return cleaned
+
+
 class RecordForm(forms.Form):
     """Record a passage of a source as a version of a claim, existing or new."""
 

@@ -22,6 +22,8 @@ from .forms import (
     ClaimEditForm,
     ConflictDecisionForm,
     EntityForm,
+    MergeForm,
+    ProposalQueryForm,
     RecordForm,
     ReviewStepForm,
     SourceForm,
@@ -46,13 +48,16 @@ from .services import (
     current_value,
     decide_conflict,
     highlight_segments,
+    merge_claims,
+    possible_duplicates,
+    propose_claims,
     record_claim_from_source,
-    similar_claims,
+    search_everything,
     take_step,
     update_claim,
     versions_side_by_side,
 )
-from .text import normalize_name
+from .text import search_words
 
 PAGE_SIZE = 25
 
@@ -97,14 +102,21 @@ def claim_list(request):
     claim_filter = ClaimFilter(request.GET, queryset=Claim.objects.all())
     claims = _claim_rows(claim_filter.qs)
     if not request.GET.get("ordering"):
-        claims = claims.order_by("-updated_at", "-pk")
+        # A search lists the best matches first (ranked on PostgreSQL), else the latest change.
+        ranked = ["-search_rank"] if claim_filter.searching else []
+        claims = claims.order_by(*ranked, "-updated_at", "-pk")
     page = _page(request, claims)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "claims/claim_list.html",
-        {"filter": claim_filter, "page": page, "query": query.urlencode()},
+        {
+            "filter": claim_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "words": claim_filter.search_words,
+        },
     )
 
 
@@ -163,7 +175,8 @@ def claim_detail(request, pk):
         "can_decide": policy.can(request.user, "decide_conflict"),
         "can_edit": policy.can(request.user, "change_claim"),
         "decisions": Decision.choices,
-        "twins": Claim.objects.same_fact_as(claim).exclude(pk=claim.pk),
+        "duplicates": possible_duplicates(claim),
+        "can_merge": policy.can(request.user, "merge_claims"),
     }
     return render(request, "claims/claim_detail.html", context)
 
@@ -227,6 +240,33 @@ def claim_review(request, pk):
             request, _("Done: %(step)s.") % {"step": Step(form.cleaned_data["step"]).label}
         )
     return HttpResponseRedirect(back)
+
+
+@login_required
+@require_POST
+def claim_merge(request, pk):
+    """Merge this claim into the one it duplicates (reviewers); back to the kept claim."""
+    policy.require(request.user, "merge_claims")
+    claim = get_object_or_404(Claim, pk=pk)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors.as_text())
+        return redirect("claims:claim-detail", pk=pk)
+    try:
+        kept = merge_claims(
+            duplicate=claim,
+            into=form.cleaned_data["into"],
+            by=request.user,
+            based_on=form.cleaned_data["based_on"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("claims:claim-detail", pk=pk)
+    messages.success(
+        request, _("Claim %(duplicate)s merged into this one.") % {"duplicate": claim.pk}
+    )
+    return redirect("claims:claim-detail", pk=kept.pk)
 
 
 @login_required
@@ -403,41 +443,69 @@ def queue(request, name):
 
 @login_required
 def entity_search(request):
-    """Entities whose name or an alias contains the typed text, accents aside (JSON)."""
-    key = normalize_name(request.GET.get("q", ""))
-    if len(key) < 2:
-        return JsonResponse({"results": []})
-    entities = (
-        Entity.objects.filter(
-            Q(normalized_name__contains=key) | Q(aliases__normalized__contains=key)
-        )
-        .distinct()
-        .prefetch_related("aliases")
-        .order_by("name")[:10]
-    )
+    """Entities for a look-up box (JSON): by name or alias, accents and case aside, prefix
+    first, then near spellings."""
     return JsonResponse(
         {
             "results": [
                 {"id": e.pk, "name": e.name, "aliases": [a.name for a in e.aliases.all()]}
-                for e in entities
+                for e in Entity.objects.look_up(request.GET.get("q", ""))
             ]
         }
     )
 
 
 @login_required
+def source_search(request):
+    """Sources for a look-up box (JSON): every word of the query in the title, URL or
+    publisher's names, accents and case aside."""
+    sources = Source.objects.all()
+    words = search_words(request.GET.get("q", ""))
+    for word in words:
+        sources = sources.filter(search_text__contains=word)
+    found = sources.order_by("title", "pk")[:10] if words else []
+    return JsonResponse({"results": [{"id": s.pk, "name": s.title} for s in found]})
+
+
+@login_required
+def search(request):
+    """The header's search box: claims, sources and entities, grouped, with counts."""
+    query = request.GET.get("q", "")[:200]
+    return render(
+        request,
+        "claims/search.html",
+        {"results": search_everything(query), "search_query": query},
+    )
+
+
+@login_required
 def claim_similar(request):
-    """Claims that look like the given passage (JSON), for the record form's proposals."""
+    """Claims that may be the one a passage states (JSON), best first with their reasons, for
+    the record form. Takes the passage (``q``) and what the form holds so far: subject,
+    property, value type and value."""
+    form = ProposalQueryForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    proposals = propose_claims(
+        data.get("q", ""),
+        subject=data.get("subject"),
+        property=data.get("property", ""),
+        value_type=data.get("value_type", ""),
+        values=data.get("values"),
+    )
     return JsonResponse(
         {
             "results": [
                 {
-                    "id": claim.pk,
-                    "statement": claim.statement,
-                    "value_type": claim.value_type,
-                    "score": score,
+                    "id": p.claim.pk,
+                    "statement": p.claim.statement,
+                    "value_type": p.claim.value_type,
+                    "value_type_label": p.claim.get_value_type_display(),
+                    "score": p.score,
+                    "reasons": p.reasons,
                 }
-                for claim, score in similar_claims(request.GET.get("q", ""))
-            ]
+                for p in proposals
+            ],
+            "empty": _("No existing claim looks like this passage."),
         }
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from claims.models import Claim, Conflict, ReviewEvent
+from claims.models import Claim, Conflict, ReviewEvent, Source
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -145,7 +145,7 @@ def test_from_a_pasted_source_to_a_reviewed_claim(browser, desk):
     expect(editor.get_by_label("Speaker")).to_have_value("US Department of State")
     editor.get_by_label("Attribution").select_option("reported")
     editor.get_by_label("Value as this source states it").fill("Maroc, Etats-Unis, Niger")
-    editor.get_by_role("button", name="Record").click()
+    editor.get_by_role("button", name="Record", exact=True).click()
     expect(editor.get_by_role("heading", name="The working group's members.")).to_be_visible()
     claim = Claim.objects.get(statement="The working group's members.")
     assert claim.appearances.get().speaker.name == "US Department of State"
@@ -158,7 +158,7 @@ def test_from_a_pasted_source_to_a_reviewed_claim(browser, desk):
     editor.get_by_label("Attribution").select_option("paraphrase")
     editor.get_by_label("Value as this source states it").fill("Maroc, Etats-Unis, Niger, Italie")
     shoot(editor, "source")
-    editor.get_by_role("button", name="Record").click()
+    editor.get_by_role("button", name="Record", exact=True).click()
 
     # The conflict is there, the member that differs highlighted.
     expect(editor.locator("li.differs")).to_have_text("Italy (differs)")
@@ -273,7 +273,7 @@ def test_a_pasted_three_paragraph_source_is_quoted_from_its_third_paragraph(brow
     expect(editor.locator("#id_quote")).to_have_value(THIRD)
     editor.get_by_label("New claim: statement").fill("Italy joined the co-chairs in 2022.")
     editor.get_by_label("Attribution").select_option("paraphrase")
-    editor.get_by_role("button", name="Record").click()
+    editor.get_by_role("button", name="Record", exact=True).click()
     expect(
         editor.get_by_role("heading", name="Italy joined the co-chairs in 2022.")
     ).to_be_visible()
@@ -301,3 +301,30 @@ def test_a_passage_selected_while_the_page_loads_is_taken(browser, desk):
     expect(editor.locator("#id_quote")).to_have_value(passage)
     start = source.text.index(passage)
     expect(editor.locator("input[name=start]")).to_have_value(str(start))
+
+
+def test_proposals_and_the_header_search(browser, desk):
+    editor = log_in(browser, desk, "editor")
+    # The header's search box, from any page: accents and case aside.
+    editor.get_by_label("Search claims, sources and entities").fill("ETATS UNIS")
+    editor.get_by_label("Search claims, sources and entities").press("Enter")
+    expect(editor.locator("#found-claims")).to_have_text("1 claim")
+    expect(editor.locator("#found-entities")).to_have_text("1 entity")
+
+    # Selecting a passage proposes the claim it may be, with why.
+    source = Source.objects.get(title__startswith="Le Maroc et la Coalition")
+    editor.goto(f"{desk}/sources/{source.pk}/")
+    select_passage(editor, "Lancé en 2021")
+    first = editor.locator("#proposals li").first
+    expect(first).to_contain_text("The Africa Focus Group was launched in 2021.")
+    expect(first.locator(".reasons")).to_contain_text("similar wording")
+    # What the form says of the fact ranks the claim of the same fact first, and says so.
+    editor.get_by_label("New claim: subject").fill("groupe de réflexion Afrique")
+    editor.get_by_label("New claim: property").fill("launch year")
+    editor.get_by_label("New claim: value type").select_option("date")
+    editor.get_by_label("Value as this source states it").fill("2020")
+    editor.get_by_label("Value as this source states it").blur()
+    expect(first.locator(".reasons")).to_contain_text(
+        "same subject and property; the value differs"
+    )
+    editor.close()

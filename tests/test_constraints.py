@@ -148,6 +148,12 @@ CASES = {
         w["conflict"], state="resolved", resolved_at=timezone.now(), resolution_note="why"
     ),
     "claim_tolerance_not_negative": lambda w: update(w["claim"], tolerance=-1),
+    "claim_not_merged_into_itself": lambda w: update(
+        w["claim"], status="archived", merged_into=w["claim"]
+    ),
+    "claim_merged_is_archived": lambda w: update(
+        w["claim"], merged_into=make_claim(statement="The claim it duplicates.")
+    ),
     "claim_proposal_complete_and_in_review": lambda w: update(
         w["claim"], proposed_verdict=w["verdict"], proposed_by=w["user"]
     ),

@@ -142,9 +142,11 @@ def test_the_claim_page_costs_the_same_for_10_and_50_versions(
     client.force_login(reviewer)
     # session, user, claim, the user's permissions (two); versions and their entities (side
     # by side), again for the current value; timeline (events, claim history, version
-    # history and its sets of entities, evidence history); possible duplicates; the review
-    # form's verdicts and users; conflicts; evidence: 19, whatever the number of versions.
-    with django_assert_max_num_queries(19):
+    # history and its sets of entities, evidence history) and the claims merged into it;
+    # possible duplicates (entities named, candidates, wording in quotes and statements, the
+    # candidates with their versions and entities); the review form's verdicts and users;
+    # conflicts; evidence: 23, whatever the number of versions.
+    with django_assert_max_num_queries(23):
         response = client.get(reverse("claims:claim-detail", args=[claim.pk]))
     assert response.status_code == 200
     # Member 0 is listed by every version; members 1 and 2 by some: those are marked.

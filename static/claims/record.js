@@ -29,16 +29,28 @@
   }
 
   var proposals = document.getElementById("proposals");
+  var lastPassage = "";
   function propose(passage) {
-    if (!proposals) return;
-    fetch(form.dataset.similarUrl + "?q=" + encodeURIComponent(passage), { credentials: "same-origin" })
+    if (!proposals || !passage) return;
+    lastPassage = passage;
+    // What the form holds so far finds the claim of the same fact, whatever its value.
+    var query = new URLSearchParams({ q: passage });
+    ["subject", "property", "value_type", "value"].forEach(function (name) {
+      if (field(name) && field(name).value) query.set(name, field(name).value);
+    });
+    fetch(form.dataset.similarUrl + "?" + query.toString(), { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (data) {
         proposals.textContent = "";
-        if (!data.results.length) return;
         var intro = document.createElement("p");
         intro.className = "helptext";
-        intro.textContent = proposals.dataset.intro || "Claims that look the same:";
+        if (!data.results.length) {
+          intro.textContent = data.empty;
+          proposals.appendChild(intro);
+          proposals.dataset.shown = passage;
+          return;
+        }
+        intro.textContent = proposals.dataset.intro;
         proposals.appendChild(intro);
         var list = document.createElement("ul");
         list.className = "proposals";
@@ -48,18 +60,27 @@
           button.type = "button";
           button.className = "secondary";
           button.textContent = "#" + claim.id + " " + claim.statement;
+          var reasons = document.createElement("span");
+          reasons.className = "reasons";
+          reasons.textContent = claim.reasons.join("; ") + " · " + claim.value_type_label;
           button.addEventListener("click", function () {
             field("claim").value = claim.id;
             field("statement").value = "";
             field("claim").focus();
           });
           item.appendChild(button);
+          item.appendChild(reasons);
           list.appendChild(item);
         });
         proposals.appendChild(list);
+        // Tells tests which passage the proposals on screen are for.
+        proposals.dataset.shown = passage;
       })
       .catch(function () { /* proposals are a help, not a requirement */ });
   }
+  ["subject", "property", "value_type", "value"].forEach(function (name) {
+    if (field(name)) field(name).addEventListener("change", function () { propose(lastPassage); });
+  });
 
   function onSelect() {
     var passage = selectedPassage();
@@ -74,52 +95,12 @@
   // The script is deferred: a passage selected while the page was still loading is taken too.
   onSelect();
 
-  // Entity look-up by any name or alias: for one name (speaker, subject) or a list (value).
-  function autocomplete(input, list) {
-    var box = document.createElement("div");
-    box.className = "suggestions";
-    box.hidden = true;
-    box.setAttribute("role", "listbox");
-    input.insertAdjacentElement("afterend", box);
-    input.setAttribute("autocomplete", "off");
-    var timer = null;
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      var parts = input.value.split(",");
-      var typed = (list ? parts[parts.length - 1] : input.value).trim();
-      if (typed.length < 2) { box.hidden = true; return; }
-      timer = setTimeout(function () {
-        fetch(form.dataset.entityUrl + "?q=" + encodeURIComponent(typed), { credentials: "same-origin" })
-          .then(function (response) { return response.json(); })
-          .then(function (data) {
-            box.textContent = "";
-            data.results.forEach(function (entity) {
-              var option = document.createElement("button");
-              option.type = "button";
-              option.setAttribute("role", "option");
-              option.textContent = entity.name + (entity.aliases.length ? " — " + entity.aliases.join(", ") : "");
-              option.addEventListener("click", function () {
-                if (list) {
-                  parts[parts.length - 1] = " " + entity.name;
-                  input.value = parts.join(",").replace(/^\s+/, "");
-                } else {
-                  input.value = entity.name;
-                }
-                box.hidden = true;
-                input.focus();
-              });
-              box.appendChild(option);
-            });
-            box.hidden = !data.results.length;
-          });
-      }, 200);
-    });
-    input.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") box.hidden = true;
-    });
-  }
-  ["speaker", "subject"].forEach(function (name) { if (field(name)) autocomplete(field(name), false); });
-  if (field("value")) autocomplete(field("value"), true);
+  // Entities by any of their names: one name (speaker, subject) or a list (value).
+  var lookUp = window.ClaimTracker.lookUp;
+  ["speaker", "subject"].forEach(function (name) {
+    if (field(name)) lookUp(field(name), form.dataset.entityUrl, false);
+  });
+  if (field("value")) lookUp(field("value"), form.dataset.entityUrl, true);
 
   // Tells tests (and anything waiting on the form) that selecting a passage now fills it in.
   form.dataset.ready = "true";
