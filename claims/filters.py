@@ -44,10 +44,7 @@ def _sources_called(value: str):
     value = value.strip()
     if value.isdigit():
         return Source.objects.filter(pk=int(value))
-    sources = Source.objects.all()
-    for word in search_words(value):
-        sources = sources.filter(search_text__contains=word)
-    return sources
+    return Source.objects.search(value)
 
 
 class ClaimFilter(django_filters.FilterSet):

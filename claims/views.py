@@ -57,7 +57,6 @@ from .services import (
     update_claim,
     versions_side_by_side,
 )
-from .text import search_words
 
 PAGE_SIZE = 25
 
@@ -459,11 +458,7 @@ def entity_search(request):
 def source_search(request):
     """Sources for a look-up box (JSON): every word of the query in the title, URL or
     publisher's names, accents and case aside."""
-    sources = Source.objects.all()
-    words = search_words(request.GET.get("q", ""))
-    for word in words:
-        sources = sources.filter(search_text__contains=word)
-    found = sources.order_by("title", "pk")[:10] if words else []
+    found = Source.objects.search(request.GET.get("q", "")).order_by("title", "pk")[:10]
     return JsonResponse({"results": [{"id": s.pk, "name": s.title} for s in found]})
 
 

@@ -14,7 +14,7 @@ from claims.dates import (
     precise_date_constraints,
     precise_date_of,
 )
-from claims.text import normalize_text, unreadable_characters
+from claims.text import normalize_text, search_words, unreadable_characters
 
 from .base import (
     LANGUAGE_SHAPE,
@@ -45,6 +45,15 @@ class SourceQuerySet(models.QuerySet):
         from .claims import Appearance
 
         return self.annotate(appearance_count=count_of(Appearance.objects.all(), "source"))
+
+    def search(self, query: str) -> "SourceQuerySet":
+        """Sources with every word of ``query`` in their title, URL or publisher's names,
+        case and accents aside; none for a query with no word."""
+        words = search_words(query)
+        found = self.none() if not words else self
+        for word in words:
+            found = found.filter(search_text__contains=word)
+        return found
 
 
 class Source(Timestamped):

@@ -177,9 +177,7 @@ def search_everything(query: str, *, limit: int = 10) -> SearchResults:
     )
     results.claim_count = claims.count()
     results.claims = list(claims[:limit])
-    sources = Source.objects.all()
-    for word in words:
-        sources = sources.filter(search_text__contains=word)
+    sources = Source.objects.search(query)
     results.source_count = sources.count()
     results.sources = list(sources.select_related("publisher").order_by("-created_at")[:limit])
     # Near spellings («Chekori») count when no name holds the query as typed.
