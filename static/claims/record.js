@@ -30,9 +30,12 @@
 
   var proposals = document.getElementById("proposals");
   var lastPassage = "";
+  var asked = 0;
   function propose(passage) {
     if (!proposals || !passage) return;
     lastPassage = passage;
+    // Answers can come back out of order: only the latest question's is shown.
+    var question = ++asked;
     // What the form holds so far finds the claim of the same fact, whatever its value.
     var query = new URLSearchParams({ q: passage });
     ["subject", "property", "value_type", "value"].forEach(function (name) {
@@ -41,6 +44,7 @@
     fetch(form.dataset.similarUrl + "?" + query.toString(), { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (data) {
+        if (question !== asked) return;
         proposals.textContent = "";
         var intro = document.createElement("p");
         intro.className = "helptext";
