@@ -143,8 +143,9 @@ def test_the_claim_page_costs_the_same_for_10_and_50_versions(
     # session, user, claim, the user's permissions (two); versions and their entities (side
     # by side), again for the current value; timeline (events, claim history, version
     # history and its sets of entities, evidence history) and the claims merged into it;
-    # possible duplicates (entities named, candidates, wording in quotes and statements, the
-    # candidates with their versions and entities); the review form's verdicts and users;
+    # possible duplicates (entities named; the claims of the same fact, about one of them,
+    # listing one — none here; wording in quotes and statements; the candidates with their
+    # versions and entities); the review form's verdicts and users;
     # conflicts; evidence: 23, whatever the number of versions.
     with django_assert_max_num_queries(23):
         response = client.get(reverse("claims:claim-detail", args=[claim.pk]))

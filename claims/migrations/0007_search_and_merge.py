@@ -9,7 +9,8 @@ from django.db import migrations, models
 from claims.text import normalize_name
 
 # PostgreSQL only (SQLite searches the folded texts alone): text-search configurations that
-# fold accents before stemming, and the indexes that make search, proposals and look-ups fast.
+# fold accents before stemming, and the indexes that make search, proposals and look-ups fast
+# (GIN for LIKE and full text; GiST where proposals want the nearest texts first).
 POSTGRES_SEARCH = """
 CREATE TEXT SEARCH CONFIGURATION tracker_french (COPY = french);
 ALTER TEXT SEARCH CONFIGURATION tracker_french
@@ -22,9 +23,9 @@ ALTER TEXT SEARCH CONFIGURATION tracker_simple
     ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
 CREATE INDEX claim_search_vector_idx ON claims_claim USING gin (search_vector);
 CREATE INDEX claim_search_text_trgm_idx ON claims_claim USING gin (search_text gin_trgm_ops);
-CREATE INDEX claim_statement_trgm_idx ON claims_claim USING gin (statement gin_trgm_ops);
+CREATE INDEX claim_statement_trgm_idx ON claims_claim USING gist (statement gist_trgm_ops);
 CREATE INDEX appearance_search_text_trgm_idx
-    ON claims_appearance USING gin (search_text gin_trgm_ops);
+    ON claims_appearance USING gist (search_text gist_trgm_ops);
 CREATE INDEX source_search_text_trgm_idx ON claims_source USING gin (search_text gin_trgm_ops);
 CREATE INDEX entity_normalized_name_trgm_idx
     ON claims_entity USING gin (normalized_name gin_trgm_ops);

@@ -11,9 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.contrib.postgres.search import (
+    TrigramDistance,
+    TrigramSimilarity,
+    TrigramWordSimilarity,
+)
 from django.db import connection, connections
-from django.db.models import Case, Exists, OuterRef, Q, When
+from django.db.models import F, FloatField, Func, Q, Value
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
@@ -306,23 +310,30 @@ def _similar_wording(passage: str, exclude: set[int]) -> dict[int, float]:
         return {}
     found: dict[int, float] = {}
     if connection.vendor == "postgresql":
+        # Nearest first by the GiST trigram indexes (KNN: ORDER BY distance LIMIT), so that a
+        # passage much like thousands of quotes costs the same as one like none.
+        word_distance = Func(
+            F("search_text"),
+            Value(folded),
+            template="%(expressions)s",
+            arg_joiner=" <->> ",
+            output_field=FloatField(),
+        )
         quotes = (
-            Appearance.objects.filter(
-                Q(search_text__trigram_similar=folded) | Q(search_text__trigram_word_similar=folded)
-            )
+            Appearance.objects.annotate(distance=word_distance)
+            .order_by("distance")
             .annotate(
                 closeness=Greatest(
                     TrigramSimilarity("search_text", folded),
                     TrigramWordSimilarity(folded, "search_text"),
                 )
             )
-            .order_by("-closeness")
             .values_list("claim_id", "closeness")[:CANDIDATES]
         )
         statements = (
-            Claim.objects.filter(statement__trigram_similar=passage)
+            Claim.objects.annotate(distance=TrigramDistance("statement", passage))
+            .order_by("distance")
             .annotate(closeness=TrigramSimilarity("statement", passage))
-            .order_by("-closeness")
             .values_list("pk", "closeness")[:CANDIDATES]
         )
         rows = [*quotes, *statements]
@@ -395,20 +406,23 @@ def propose_claims(
     fact_key = normalize_name(property)
     # One query for the structural candidates: the claim of the same fact first, then those
     # about an entity of the passage or listing one in a value.
-    same_fact = Q(pk__in=[])
+    # The structural candidates, each by its own index (an OR of them scans every claim): the
+    # claim of the same fact; claims about an entity of the passage; claims listing one.
+    candidates: set[int] = set()
     if subject is not None and fact_key:
-        same_fact = Q(subject=subject, property_key=fact_key)
+        fact = Claim.objects.filter(subject=subject, property_key=fact_key)
         if value_type:
-            same_fact &= Q(value_type=value_type)
-    members = Appearance.value_entities.through.objects.filter(
-        appearance__claim=OuterRef("pk"), entity_id__in=named
-    )
-    structural = same_fact | Q(subject__in=named) | Q(Exists(members)) if named else same_fact
-    candidates = set(
-        Claim.objects.filter(structural)
-        .order_by(Case(When(same_fact, then=0), default=1), "-pk")
-        .values_list("pk", flat=True)[:CANDIDATES]
-    )
+            fact = fact.filter(value_type=value_type)
+        candidates |= set(fact.values_list("pk", flat=True)[:CANDIDATES])
+    if named:
+        about = Claim.objects.filter(subject__in=named).order_by("-pk")
+        candidates |= set(about.values_list("pk", flat=True)[:CANDIDATES])
+        listing = Appearance.value_entities.through.objects.filter(entity_id__in=named)
+        candidates |= set(
+            listing.order_by("-appearance_id").values_list("appearance__claim_id", flat=True)[
+                :CANDIDATES
+            ]
+        )
     wording = _similar_wording(passage, excluded)
     candidates = (candidates | set(wording)) - excluded
     if not candidates:
