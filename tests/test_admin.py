@@ -46,13 +46,13 @@ def test_change_form_opens_within_bounded_queries(
     obj = model.objects.order_by("pk").first()
     # The claim page is the widest: session, user, claim (twice: the admin's and the review
     # panel's), its timeline (events, claim and version history, the versions' sets of
-    # entities, evidence history), review events, versions and
+    # entities, evidence history, the claims merged into it), review events, versions and
     # their entities, conflicts, evidence, content types (history link), the subject's choice,
     # its current value (versions, entities), possible duplicates (entities named; the claims
-    # of the same fact, about an entity named, listing one; wording in quotes and statements; the candidates with their versions and entities, and
-    # the claims merged into it for the timeline), the review form's verdicts
-    # and users; each version's autocompletes (source, speaker, entities) look up their
-    # selected options, up to 3 queries a version, and the demo's claims have at most 3.
+    # of the same fact, about an entity named, listing one; wording in quotes and statements;
+    # the candidates with their versions and entities), the review form's verdicts and users;
+    # each version's autocompletes (source, speaker, entities) look up their selected
+    # options, up to 3 queries a version, and the demo's claims have at most 3.
     with django_assert_max_num_queries(38):
         response = admin_client.get(
             reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk])
