@@ -310,8 +310,9 @@ def _similar_wording(passage: str, exclude: set[int]) -> dict[int, float]:
         return {}
     found: dict[int, float] = {}
     if connection.vendor == "postgresql":
-        # Nearest first by the GiST trigram indexes (KNN: ORDER BY distance LIMIT), so that a
-        # passage much like thousands of quotes costs the same as one like none.
+        # Nearest first by the GiST trigram indexes (KNN: ORDER BY distance LIMIT): a passage
+        # much like thousands of quotes no longer has every one of them compared, as a
+        # similarity filter did (README, "Benchmark": still slow at scale).
         word_distance = Func(
             F("search_text"),
             Value(folded),
