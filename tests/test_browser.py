@@ -315,6 +315,8 @@ def test_proposals_and_the_header_search(browser, desk):
     source = Source.objects.get(title__startswith="Le Maroc et la Coalition")
     editor.goto(f"{desk}/sources/{source.pk}/")
     select_passage(editor, "Lancé en 2021")
+    answered = editor.locator("#proposals[data-pending=false]")
+    answered.wait_for(state="attached", timeout=15000)
     first = editor.locator("#proposals li").first
     expect(first).to_contain_text("The Africa Focus Group was launched in 2021.")
     expect(first.locator(".reasons")).to_contain_text("similar wording")
@@ -324,6 +326,8 @@ def test_proposals_and_the_header_search(browser, desk):
     editor.get_by_label("New claim: value type").select_option("date")
     editor.get_by_label("Value as this source states it").fill("2020")
     editor.get_by_label("Value as this source states it").blur()
+    # Each change asked again; wait for the answer to the last question.
+    answered.wait_for(state="attached", timeout=15000)
     expect(first.locator(".reasons")).to_contain_text(
         "same subject and property; the value differs"
     )

@@ -36,6 +36,8 @@
     lastPassage = passage;
     // Answers can come back out of order: only the latest question's is shown.
     var question = ++asked;
+    // Tells tests (and assistive tools) that an answer is on its way.
+    proposals.dataset.pending = "true";
     // What the form holds so far finds the claim of the same fact, whatever its value.
     var query = new URLSearchParams({ q: passage });
     ["subject", "property", "value_type", "value"].forEach(function (name) {
@@ -45,6 +47,7 @@
       .then(function (response) { return response.json(); })
       .then(function (data) {
         if (question !== asked) return;
+        proposals.dataset.pending = "false";
         proposals.textContent = "";
         var intro = document.createElement("p");
         intro.className = "helptext";
