@@ -8,7 +8,11 @@ search of this corpus is a search of a desk's. No conflicts are detected (``mana
 detect_conflicts`` does it) and no review history is made.
 """
 
+import collections
+import functools
+import itertools
 import random
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -26,6 +30,8 @@ from claims.services.search import (
     write_search_rows,
 )
 from claims.text import normalize_name, search_document
+
+from .data import CORPUS
 
 BATCH = 2000
 
@@ -65,11 +71,59 @@ def _word(rng: random.Random) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
 
 
+# The most frequent English words, most frequent first: with the nouns above and a long tail
+# of made-up words, the head of an English vocabulary drawn by Zipf's law.
+ENGLISH = (
+    "the of and to in a is that for it as was with be by on not he this are or his from at "
+    "which but have an they you were her she there been one all we their has would when "
+    "who will more no if out so said what up its about into than them can only other new "
+    "some could these two may then do first any my now such like our over man me even most "
+    "made after also did many before must through back years where much your way well down "
+    "should because each just those people how too little state good very make world still "
+    "own see men work long get here between both life being under never day same another "
+    "know while last might us great old year off come since against go came right used take"
+).split()
+TAIL = 20_000  # made-up words per language, after the real ones
+
+
+class Vocabulary:
+    """Words drawn by Zipf's law (the n-th most frequent word is n times rarer than the first),
+    as in real text: a few words in every sentence, most words in a few. French takes its head
+    from the demo's two articles, in their own frequency order, accents and all."""
+
+    def __init__(self, words: list[str]):
+        self.words = words
+        self.cumulative = list(itertools.accumulate(1 / rank for rank in range(1, len(words) + 1)))
+
+    def draw(self, rng: random.Random, count: int) -> list[str]:
+        return rng.choices(self.words, cum_weights=self.cumulative, k=count)
+
+    @classmethod
+    @functools.cache
+    def of(cls, language: str) -> "Vocabulary":
+        rng = random.Random(language)
+        if language == "fr":
+            text = "\n".join(path.read_text(encoding="utf-8") for path in CORPUS.glob("*.txt"))
+            counts = collections.Counter(re.findall(r"[^\W\d_]{2,}", text.lower()))
+            head = [word for word, _count in counts.most_common()]
+            accented = [*SYLLABLES, "té", "ré", "ça", "lè", "mê", "dé"]
+            tail = (
+                "".join(rng.choice(accented) for _ in range(rng.randint(2, 4))) for _ in range(TAIL)
+            )
+        else:
+            head = ENGLISH
+            tail = (_word(rng).lower() for _ in range(TAIL))
+        nouns = [pair[1 if language == "fr" else 0].lower() for pair in WORDS]
+        return cls(list(dict.fromkeys([*head[:60], *nouns, *head[60:], *tail])))
+
+
 def _sentence(rng: random.Random, language: str, first: str, second: str) -> str:
-    a, b, c, d = (pair[1 if language == "fr" else 0] for pair in rng.sample(WORDS, 4))
-    if language == "fr":
-        return f"Selon {first}, {a} et {b} de {second} ont été évoqués lors de la {c} sur {d}."
-    return f"According to {first}, the {a} and {b} of {second} were discussed at the {c} on {d}."
+    """A sentence of 10 to 28 words naming two entities."""
+    words = Vocabulary.of(language).draw(rng, rng.randint(8, 26))
+    words.insert(rng.randint(0, len(words)), first)
+    words.insert(rng.randint(0, len(words)), second)
+    text = " ".join(words)
+    return f"{text[0].upper()}{text[1:]}."
 
 
 def _skewed(rng: random.Random, count: int) -> int:
