@@ -6,6 +6,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Appearance, Claim, ClaimStatus, Conflict, Entity, Source, Verdict
+from .models.claims import SEARCH_NEWEST
 from .text import ISO_639_1, normalize_name, search_words
 
 
@@ -138,7 +139,7 @@ class ClaimFilter(django_filters.FilterSet):
         return bool(self.search_words)
 
     def filter_text(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset  # last, in filter_queryset: the search keeps the newest matches
 
     def filter_speaker(self, queryset, name, value):
         return _with_version(queryset, speaker__in=_entities_called(value))
@@ -159,7 +160,12 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        queryset = self._said_between(super().filter_queryset(queryset))
+        if self.searching:
+            queryset = queryset.search(self.form.cleaned_data["q"], newest=SEARCH_NEWEST)
+        return queryset
+
+    def _said_between(self, queryset):
         after = self.form.cleaned_data.get("said_after")
         before = self.form.cleaned_data.get("said_before")
         if not after and not before:

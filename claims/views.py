@@ -38,6 +38,7 @@ from .models import (
     ReviewEvent,
     Source,
 )
+from .models.claims import SEARCH_NEWEST
 from .services import (
     Decision,
     Step,
@@ -115,6 +116,8 @@ def claim_list(request):
             "page": page,
             "query": query.urlencode(),
             "words": claim_filter.search_words,
+            "newest_only": claim_filter.searching and page.paginator.count >= SEARCH_NEWEST,
+            "search_newest": SEARCH_NEWEST,
         },
     )
 

@@ -16,6 +16,7 @@ from claims.services import (
     merge_claims,
     propose_claims,
     record_claim_from_source,
+    start_review,
     update_claim,
 )
 
@@ -119,6 +120,46 @@ def test_the_claims_list_searches_and_marks_what_it_found(editor, django_assert_
     assert "Morocco co-chairs the Africa Focus Group" in response.content.decode()
     content = editor.get(reverse("claims:claim-list"), {"q": "AFRICA"}).content.decode()
     assert "<mark>Africa</mark> Focus Group" in content
+
+
+def newest_matching(query, status=None):
+    claims = Claim.objects.search(query).order_by("-pk")
+    if status:
+        claims = claims.filter(status=status)
+    return list(claims.values_list("pk", flat=True))
+
+
+def listed(content, pks):
+    return [pk for pk in pks if f'<span class="muted">#{pk}</span>' in content]
+
+
+def test_a_search_matching_more_than_the_limit_lists_the_newest_matches(editor, monkeypatch):
+    """Past the limit, the newest matches are ranked and listed, and the page says so."""
+    monkeypatch.setattr("claims.filters.SEARCH_NEWEST", 2)
+    monkeypatch.setattr("claims.views.SEARCH_NEWEST", 2)
+    every = newest_matching("Maroc")
+    assert len(every) > 2
+    content = editor.get(reverse("claims:claim-list"), {"q": "maroc"}).content.decode()
+    assert "2 claims" in content and 'id="newest-only"' in content
+    assert "At least 2 claims match: the newest 2 are ranked here." in content
+    assert listed(content, every) == every[:2]
+    # The other filters apply first: the limit counts the matches they keep.
+    start_review(claim=Claim.objects.get(pk=every[0]), by=user("reviewer"))
+    content = editor.get(
+        reverse("claims:claim-list"), {"q": "maroc", "status": ClaimStatus.NEW}
+    ).content.decode()
+    assert listed(content, every) == every[1:3]
+    # Under the limit nothing is said.
+    content = editor.get(reverse("claims:claim-list"), {"q": "Italy"}).content.decode()
+    assert 'id="newest-only"' not in content
+
+
+def test_the_header_search_says_when_its_counts_stop(editor, monkeypatch):
+    monkeypatch.setattr("claims.services.search.SEARCH_NEWEST", 2)
+    monkeypatch.setattr("claims.services.search.SearchResults.limit", 2)
+    content = editor.get(reverse("claims:search"), {"q": "maroc"}).content.decode()
+    assert "2 claims" in content
+    assert "Counts stop at 2: more may match." in content
 
 
 def test_the_admin_uses_the_same_search(client, demo):

@@ -87,6 +87,8 @@ class ClaimStatus(models.TextChoices):
 # names, use the one without a stemmer.
 SEARCH_CONFIGS = {"fr": "tracker_french", "en": "tracker_english"}
 SIMPLE_SEARCH_CONFIG = "tracker_simple"
+# The matches of a search that the pages rank and list: the newest (ClaimQuerySet.search).
+SEARCH_NEWEST = 1000
 
 
 def search_config(language: str) -> str:
@@ -125,14 +127,19 @@ def _search_terms(words: list[str]) -> list[set[str]]:
 
 
 class ClaimQuerySet(models.QuerySet):
-    def search(self, query: str) -> "ClaimQuerySet":
+    def search(self, query: str, *, newest: int | None = None) -> "ClaimQuerySet":
         """Claims whose search text (statement, quotes, subject, property, speakers, and the
         names and aliases of every entity in a value) holds every word of ``query``, case,
         accents, ligatures and hyphens aside: the same results on SQLite and PostgreSQL. On
         PostgreSQL the full-text index adds the claims that match by stem («coprésident»
         finds «coprésidence»), and ``search_rank`` ranks them (0 on SQLite). Words that name
         an entity match any of its names (``_search_terms``). An empty query keeps every
-        claim."""
+        claim.
+
+        With ``newest``, only that many matching claims, the newest, are kept and ranked: a
+        word found in a tenth of a million claims cannot have them all ranked in a page's
+        time (README, "Finding anything"). Filter before searching: the limit applies to
+        this queryset's matches, and the result is a new queryset of them."""
         words = search_words(query)
         if not words:
             return self.annotate(search_rank=Value(0.0))
@@ -143,7 +150,7 @@ class ClaimQuerySet(models.QuerySet):
                 operator.or_, (Q(search_text__contains=s) for s in sorted(spellings))
             )
         if connections[self.db].vendor != "postgresql":
-            return self.filter(every_term).annotate(search_rank=Value(0.0))
+            return self._newest(self.filter(every_term), newest).annotate(search_rank=Value(0.0))
         stems = functools.reduce(
             operator.or_,
             (
@@ -163,8 +170,17 @@ class ClaimQuerySet(models.QuerySet):
                 for config in [*SEARCH_CONFIGS.values(), SIMPLE_SEARCH_CONFIG]
             ),
         )
-        return self.filter(every_term | Q(search_vector=stems)).annotate(
+        return self._newest(self.filter(every_term | Q(search_vector=stems)), newest).annotate(
             search_rank=SearchRank(F("search_vector"), stems)
+        )
+
+    def _newest(self, matching: "ClaimQuerySet", newest: int | None) -> "ClaimQuerySet":
+        if newest is None:
+            return matching
+        # Newest by id: the primary key's index walks back from the latest claim and stops
+        # at the limit, where a common word would have every match fetched and ranked.
+        return self.model._default_manager.filter(
+            pk__in=matching.order_by("-pk").values("pk")[:newest]
         )
 
     def live(self) -> "ClaimQuerySet":

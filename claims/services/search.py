@@ -11,18 +11,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.postgres.search import (
-    TrigramDistance,
-    TrigramSimilarity,
-    TrigramWordSimilarity,
-)
 from django.db import connection, connections
-from django.db.models import F, FloatField, Func, Q, Value
-from django.db.models.functions import Greatest
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from claims.models import Appearance, Claim, Entity, Source, ValueType
-from claims.models.claims import SIMPLE_SEARCH_CONFIG, search_config
+from claims.models.claims import (
+    SEARCH_CONFIGS,
+    SEARCH_NEWEST,
+    SIMPLE_SEARCH_CONFIG,
+    search_config,
+)
 from claims.text import normalize_name, search_document, search_words
 
 from .comparison import Version, compare
@@ -213,6 +212,13 @@ class SearchResults:
     def words(self) -> list[str]:
         return search_words(self.query)
 
+    limit = SEARCH_NEWEST
+
+    @property
+    def newest_only(self) -> bool:
+        """Whether the counts stop at ``SEARCH_NEWEST``: more may match."""
+        return max(self.claim_count, self.source_count) >= SEARCH_NEWEST
+
 
 def search_everything(query: str, *, limit: int = 10) -> SearchResults:
     """Claims, sources and entities for the header's search box, best first, with counts."""
@@ -221,14 +227,14 @@ def search_everything(query: str, *, limit: int = 10) -> SearchResults:
     if not words:
         return results
     claims = (
-        Claim.objects.search(query)
+        Claim.objects.search(query, newest=SEARCH_NEWEST)
         .select_related("subject", "verdict")
         .order_by("-search_rank", "-updated_at", "-pk")
     )
     results.claim_count = claims.count()
     results.claims = list(claims[:limit])
     sources = Source.objects.search(query)
-    results.source_count = sources.count()
+    results.source_count = sources[:SEARCH_NEWEST].count()
     results.sources = list(sources.select_related("publisher").order_by("-created_at")[:limit])
     # Near spellings («Chekori») count when no name holds the query as typed.
     results.entities = Entity.objects.look_up(query, limit=limit)
@@ -301,43 +307,87 @@ def trigram_closeness(passage: str, text: str) -> float:
     return max(similarity(trigrams(text)), *(similarity(trigrams(run)) for run in runs))
 
 
+# The lexemes of each word of a passage, in every configuration the vectors are made with,
+# and how often the commonest of them occurs in claims' vectors by the planner's statistics
+# (ANALYZE keeps the thousand commonest lexemes: a word not among them is rarer than those).
+# Words that one language drops as too common ("les", "the") are left out: that language's
+# vectors do not hold them.
+_CONFIGS = [*SEARCH_CONFIGS.values(), SIMPLE_SEARCH_CONFIG]
+WORD_LEXEMES_SQL = f"""
+WITH common AS (
+    SELECT lexeme, frequency
+    FROM pg_stats, unnest(most_common_elems::text::text[], most_common_elem_freqs)
+        AS u(lexeme, frequency)
+    WHERE schemaname = current_schema() AND tablename = 'claims_claim'
+        AND attname = 'search_vector' AND lexeme IS NOT NULL
+)
+SELECT w.word, array_agg(DISTINCT l.lexeme), coalesce(max(c.frequency), 0)
+FROM unnest(%s::text[]) AS w(word)
+CROSS JOIN LATERAL unnest(tsvector_to_array(
+    {" || ".join(f"to_tsvector('{config}', w.word)" for config in _CONFIGS)}
+)) AS l(lexeme)
+LEFT JOIN common c ON c.lexeme = l.lexeme
+WHERE {" AND ".join(f"to_tsvector('{c}', w.word) <> ''" for c in SEARCH_CONFIGS.values())}
+GROUP BY w.word
+"""
+# The rarest words of a passage taken to find candidates; a candidate holds two of them (one
+# when the passage has fewer than three). A word in a twentieth of the claims or more is no clue.
+RARE_WORDS = 6
+COMMON_WORD = 0.05
+# Candidates come by the full-text index, fewest first by rank; only they are measured.
+WORDING_SQL = """
+SELECT id, word_similarity(%(passage)s, search_text)
+FROM claims_claim
+WHERE search_vector @@ %(words)s::tsquery AND merged_into_id IS NULL
+ORDER BY ts_rank(search_vector, %(words)s::tsquery) DESC
+LIMIT %(limit)s
+"""
+
+
+def _tsquery(lexemes) -> str:
+    return "(" + " | ".join("'" + lexeme.replace("'", "''") + "'" for lexeme in lexemes) + ")"
+
+
+def rare_words(folded: str) -> list[list[str]]:
+    """The lexemes of the rarest words of a folded passage, rarest first (PostgreSQL)."""
+    words = list(dict.fromkeys(w for w in folded.split() if len(w) > 1))
+    if not words:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(WORD_LEXEMES_SQL, [words])
+        rows = cursor.fetchall()
+    # Equal frequencies (a word rarer than every listed one, or no statistics yet): the
+    # longer word is the likelier clue.
+    rows.sort(key=lambda row: (row[2], -len(row[0])))
+    rare = [lexemes for _word, lexemes, frequency in rows if frequency < COMMON_WORD]
+    return (rare or [lexemes for _word, lexemes, _frequency in rows])[:RARE_WORDS]
+
+
 def _similar_wording(passage: str, exclude: set[int]) -> dict[int, float]:
-    """Claim id → how close its statement or one of its quotes is to ``passage`` (0–1): trigram
-    similarity, on indexed columns on PostgreSQL; on SQLite, the same measure in Python over the
-    claims sharing one of the passage's longest words."""
+    """Claim id → how close its statement or one of its quotes is to ``passage`` (0–1).
+
+    On PostgreSQL, candidates are the claims holding two of the passage's rarest words (the
+    full-text index finds them at once; a trigram or nearest-first scan compared a passage
+    with tens of thousands of texts), measured by pg_trgm's word similarity to the claim's
+    search text. On SQLite, the same measure in Python over the claims sharing one of the
+    passage's longest words."""
     folded = normalize_name(passage)
     if not folded:
         return {}
     found: dict[int, float] = {}
     if connection.vendor == "postgresql":
-        # Nearest first by the GiST trigram indexes (KNN: ORDER BY distance LIMIT): a passage
-        # much like thousands of quotes no longer has every one of them compared, as a
-        # similarity filter did (README, "Benchmark": still slow at scale).
-        word_distance = Func(
-            F("search_text"),
-            Value(folded),
-            template="%(expressions)s",
-            arg_joiner=" <->> ",
-            output_field=FloatField(),
-        )
-        quotes = (
-            Appearance.objects.annotate(distance=word_distance)
-            .order_by("distance")
-            .annotate(
-                closeness=Greatest(
-                    TrigramSimilarity("search_text", folded),
-                    TrigramWordSimilarity(folded, "search_text"),
-                )
+        groups = [_tsquery(lexemes) for lexemes in rare_words(folded)]
+        if not groups:
+            return {}
+        if len(groups) < 3:  # "lancé en 2020": one word of two may be the one that differs
+            words = " | ".join(groups)
+        else:
+            words = " | ".join(f"{a} & {b}" for i, a in enumerate(groups) for b in groups[i + 1 :])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                WORDING_SQL, {"passage": folded, "words": words, "limit": CANDIDATES * 4}
             )
-            .values_list("claim_id", "closeness")[:CANDIDATES]
-        )
-        statements = (
-            Claim.objects.annotate(distance=TrigramDistance("statement", passage))
-            .order_by("distance")
-            .annotate(closeness=TrigramSimilarity("statement", passage))
-            .values_list("pk", "closeness")[:CANDIDATES]
-        )
-        rows = [*quotes, *statements]
+            rows = cursor.fetchall()
     else:
         probes = sorted({w for w in folded.split() if len(w) > 3}, key=len, reverse=True)[:6]
         if not probes:
@@ -405,8 +455,6 @@ def propose_claims(
     excluded = {exclude.pk} if exclude else set()
     named = entities_in(passage)
     fact_key = normalize_name(property)
-    # One query for the structural candidates: the claim of the same fact first, then those
-    # about an entity of the passage or listing one in a value.
     # The structural candidates, each by its own index (an OR of them scans every claim): the
     # claim of the same fact; claims about an entity of the passage; claims listing one.
     candidates: set[int] = set()
@@ -415,10 +463,10 @@ def propose_claims(
         if value_type:
             fact = fact.filter(value_type=value_type)
         candidates |= set(fact.values_list("pk", flat=True)[:CANDIDATES])
+    listing = Appearance.value_entities.through.objects.filter(entity_id__in=named)
     if named:
         about = Claim.objects.filter(subject__in=named).order_by("-pk")
         candidates |= set(about.values_list("pk", flat=True)[:CANDIDATES])
-        listing = Appearance.value_entities.through.objects.filter(entity_id__in=named)
         candidates |= set(
             listing.order_by("-appearance_id").values_list("appearance__claim_id", flat=True)[
                 :CANDIDATES
@@ -428,55 +476,61 @@ def propose_claims(
     candidates = (candidates | set(wording)) - excluded
     if not candidates:
         return []
-    claims = (
-        Claim.objects.live()
-        .filter(pk__in=candidates)
-        .select_related("subject")
-        .prefetch_related("appearances__value_entities")
-    )
-    stated = _stated(value_type, values)
-    proposals = []
-    for claim in claims:
-        score, reasons = 0.0, []
-        versions = list(claim.appearances.all())
+    # Scored on their keys and the passage's entities in their values alone; only the best
+    # are fetched whole (a hundred candidates' versions and members took most of the time).
+    members: dict[int, set[int]] = {}
+    if named:
+        for claim_id, entity_id in listing.filter(appearance__claim_id__in=candidates).values_list(
+            "appearance__claim_id", "entity_id"
+        ):
+            members.setdefault(claim_id, set()).add(entity_id)
+    facts = Claim.objects.live().filter(pk__in=candidates)
+    scored = []
+    for pk, subject_id, key, type_ in facts.values_list(
+        "pk", "subject_id", "property_key", "value_type"
+    ):
         same_fact = (
             subject is not None
-            and claim.subject_id == subject.pk
-            and claim.property_key == fact_key
-            and (not value_type or claim.value_type == value_type)
+            and subject_id == subject.pk
+            and key == fact_key
+            and (not value_type or type_ == value_type)
         )
+        about = None if same_fact or subject_id not in named else named[subject_id]
+        listed = sorted(named[e].name for e in members.get(pk, ()) if e != subject_id)
+        closeness = wording.get(pk, 0.0)
+        score = (
+            FACT_WEIGHT * same_fact
+            + SUBJECT_WEIGHT * (about is not None)
+            + MEMBER_WEIGHT * min(len(listed), MAX_MEMBERS)
+            + WORDING_WEIGHT * closeness
+        )
+        if score:
+            scored.append((round(score, 2), closeness, pk, same_fact, about, listed))
+    scored.sort(key=lambda row: (-row[0], -row[1], row[2]))
+    scored = scored[:limit]
+    claims = Claim.objects.select_related("subject").defer("search_text", "search_vector")
+    claims = claims.in_bulk([pk for _score, _closeness, pk, *_rest in scored])
+    stated = _stated(value_type, values)
+    proposals = []
+    for score, closeness, pk, same_fact, about, listed in scored:
+        claim, reasons = claims[pk], []
         if same_fact:
-            score += FACT_WEIGHT
             if stated is None or claim.value_type != value_type:
                 reasons.append(_("same subject and property"))
-            elif _same_value(claim, versions, stated):
+            elif _same_value(claim, claim.appearances.prefetch_related("value_entities"), stated):
                 reasons.append(_("same subject and property; same value"))
             else:
                 reasons.append(_("same subject and property; the value differs"))
-        elif claim.subject_id in named:
-            score += SUBJECT_WEIGHT
-            reasons.append(_("about %(subject)s") % {"subject": claim.subject.name})
-        members = {
-            entity.pk: entity.name
-            for version in versions
-            for entity in version.value_entities.all()
-            if entity.pk in named and entity.pk != claim.subject_id
-        }
-        if members:
-            score += MEMBER_WEIGHT * min(len(members), MAX_MEMBERS)
-            reasons.append(
-                _("its value names %(names)s") % {"names": ", ".join(sorted(members.values()))}
-            )
-        closeness = wording.get(claim.pk, 0.0)
+        elif about is not None:
+            reasons.append(_("about %(subject)s") % {"subject": about.name})
+        if listed:
+            reasons.append(_("its value names %(names)s") % {"names": ", ".join(listed)})
         if closeness:
-            score += WORDING_WEIGHT * closeness
             reasons.append(
                 _("similar wording (%(percent)d%%)") % {"percent": round(100 * closeness)}
             )
-        if score:
-            proposals.append(Proposal(claim, round(score, 2), reasons, closeness, same_fact))
-    proposals.sort(key=lambda p: (-p.score, -p.similarity, p.claim.pk))
-    return proposals[:limit]
+        proposals.append(Proposal(claim, score, reasons, closeness, same_fact))
+    return proposals
 
 
 # On a claim's page, a claim that only shares an entity with it is no duplicate.
