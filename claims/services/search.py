@@ -334,7 +334,7 @@ GROUP BY w.word
 # when the passage has fewer than three). A word in a twentieth of the claims or more is no clue.
 RARE_WORDS = 6
 COMMON_WORD = 0.05
-# Candidates come by the full-text index, fewest first by rank; only they are measured.
+# Candidates come by the full-text index; the best ranked are measured, and only they.
 WORDING_SQL = """
 SELECT id, word_similarity(%(passage)s, search_text)
 FROM claims_claim
