@@ -130,6 +130,9 @@ class ClaimFilter(django_filters.FilterSet):
         model = Claim
         fields = []  # all declared above, in the order the form shows them
 
+    # How many of a search's matches are kept, the newest (None keeps all: an export).
+    newest = SEARCH_NEWEST
+
     @property
     def search_words(self) -> list[str]:
         return search_words(self.form.cleaned_data.get("q") or "") if self.is_valid() else []
@@ -162,7 +165,7 @@ class ClaimFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = self._said_between(super().filter_queryset(queryset))
         if self.searching:
-            queryset = queryset.search(self.form.cleaned_data["q"], newest=SEARCH_NEWEST)
+            queryset = queryset.search(self.form.cleaned_data["q"], newest=self.newest)
         return queryset
 
     def _said_between(self, queryset):

@@ -38,7 +38,6 @@ from .models import (
     ReviewEvent,
     Source,
 )
-from .models.claims import SEARCH_NEWEST
 from .services import (
     Decision,
     Step,
@@ -116,8 +115,8 @@ def claim_list(request):
             "page": page,
             "query": query.urlencode(),
             "words": claim_filter.search_words,
-            "newest_only": claim_filter.searching and page.paginator.count >= SEARCH_NEWEST,
-            "search_newest": SEARCH_NEWEST,
+            "newest_only": claim_filter.searching and page.paginator.count >= claim_filter.newest,
+            "search_newest": claim_filter.newest,
         },
     )
 
@@ -126,6 +125,7 @@ def claim_list(request):
 def claim_export(request):
     """The filtered list as CSV: the same filters as the list, every row, no pagination."""
     claim_filter = ClaimFilter(request.GET, queryset=Claim.objects.all())
+    claim_filter.newest = None  # every match of a search
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="claims.csv"'
     writer = csv.writer(response)

@@ -135,8 +135,7 @@ def listed(content, pks):
 
 def test_a_search_matching_more_than_the_limit_lists_the_newest_matches(editor, monkeypatch):
     """Past the limit, the newest matches are ranked and listed, and the page says so."""
-    monkeypatch.setattr("claims.filters.SEARCH_NEWEST", 2)
-    monkeypatch.setattr("claims.views.SEARCH_NEWEST", 2)
+    monkeypatch.setattr("claims.filters.ClaimFilter.newest", 2)
     every = newest_matching("Maroc")
     assert len(every) > 2
     content = editor.get(reverse("claims:claim-list"), {"q": "maroc"}).content.decode()
@@ -149,6 +148,9 @@ def test_a_search_matching_more_than_the_limit_lists_the_newest_matches(editor, 
         reverse("claims:claim-list"), {"q": "maroc", "status": ClaimStatus.NEW}
     ).content.decode()
     assert listed(content, every) == every[1:3]
+    # The export has every match.
+    export = editor.get(reverse("claims:claim-export"), {"q": "maroc"}).content.decode()
+    assert len(export.splitlines()) == 1 + len(every)
     # Under the limit nothing is said.
     content = editor.get(reverse("claims:claim-list"), {"q": "Italy"}).content.decode()
     assert 'id="newest-only"' not in content
