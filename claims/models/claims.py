@@ -1,7 +1,9 @@
 """Claims, the verdict scale, appearances (the versions of a claim) and evidence."""
 
 import functools
+import math
 import operator
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
@@ -95,6 +97,52 @@ def search_config(language: str) -> str:
     return SEARCH_CONFIGS.get(language, SIMPLE_SEARCH_CONFIG)
 
 
+# The lexemes of each word, in every configuration the vectors are made with, and how often
+# the commonest of them occurs in claims' vectors by the planner's statistics (ANALYZE keeps
+# the thousand commonest lexemes: a word not among them is rarer than those, frequency 0
+# here). Words that one language drops as too common ("les", "the") are left out: that
+# language's vectors do not hold them. Also how many claims there are, by the same statistics.
+_CONFIGS = [*SEARCH_CONFIGS.values(), SIMPLE_SEARCH_CONFIG]
+WORD_FREQUENCIES_SQL = f"""
+WITH common AS (
+    SELECT lexeme, frequency
+    FROM pg_stats, unnest(most_common_elems::text::text[], most_common_elem_freqs)
+        AS u(lexeme, frequency)
+    WHERE schemaname = current_schema() AND tablename = 'claims_claim'
+        AND attname = 'search_vector' AND lexeme IS NOT NULL
+)
+SELECT w.word, array_agg(DISTINCT l.lexeme), coalesce(max(c.frequency), 0),
+    (SELECT reltuples FROM pg_class WHERE oid = 'claims_claim'::regclass)
+FROM unnest(%s::text[]) AS w(word)
+CROSS JOIN LATERAL unnest(tsvector_to_array(
+    {" || ".join(f"to_tsvector('{config}', w.word)" for config in _CONFIGS)}
+)) AS l(lexeme)
+LEFT JOIN common c ON c.lexeme = l.lexeme
+WHERE {" AND ".join(f"to_tsvector('{c}', w.word) <> ''" for c in SEARCH_CONFIGS.values())}
+GROUP BY w.word
+"""
+
+
+@dataclass(frozen=True)
+class Word:
+    lexemes: list[str]
+    frequency: float  # the share of claims holding it
+    claims: float  # how many claims there are
+
+
+# A word the statistics do not return is one a language drops as too common.
+STOP_WORD = Word([], 1.0, 0.0)
+
+
+def word_frequencies(words: list[str]) -> dict[str, Word]:
+    """Folded words (a PostgreSQL database's statistics) → their lexemes and frequency."""
+    if not words:
+        return {}
+    with connections["default"].cursor() as cursor:
+        cursor.execute(WORD_FREQUENCIES_SQL, [words])
+        return {word: Word(lexemes, freq, count) for word, lexemes, freq, count in cursor}
+
+
 # The longest entity name, in words, that a query is read for.
 LONGEST_NAME = 8
 
@@ -126,6 +174,23 @@ def _search_terms(words: list[str]) -> list[set[str]]:
     return terms
 
 
+def _common(terms: list[set[str]], newest: int) -> bool:
+    """Whether a search's matches are so many that walking the claims newest first finds
+    ``newest`` of them sooner than the indexes find them all. Walking costs about a quarter of
+    what fetching a match from the indexes does (measured by bench/search.py): it wins when a
+    share ``f`` of the claims match and ``newest / f < 4 f N``."""
+    words = sorted({word for spellings in terms for s in spellings for word in s.split()})
+    frequencies = word_frequencies(words)
+    if not frequencies:
+        return True  # stop words only
+    share = math.prod(
+        max(min(frequencies.get(w, STOP_WORD).frequency for w in s.split()) for s in spellings)
+        for spellings in terms
+    )
+    claims = next(iter(frequencies.values())).claims
+    return share > 0 and newest / share < 4 * share * claims
+
+
 class ClaimQuerySet(models.QuerySet):
     def search(self, query: str, *, newest: int | None = None) -> "ClaimQuerySet":
         """Claims whose search text (statement, quotes, subject, property, speakers, and the
@@ -139,7 +204,8 @@ class ClaimQuerySet(models.QuerySet):
         With ``newest``, only that many matching claims, the newest, are kept and ranked: a
         word found in a tenth of a million claims cannot have them all ranked in a page's
         time (README, "Finding anything"). Filter before searching: the limit applies to
-        this queryset's matches, and the result is a new queryset of them."""
+        this queryset's matches, which are looked up at once; the result is a new queryset
+        of them."""
         words = search_words(query)
         if not words:
             return self.annotate(search_rank=Value(0.0))
@@ -150,7 +216,8 @@ class ClaimQuerySet(models.QuerySet):
                 operator.or_, (Q(search_text__contains=s) for s in sorted(spellings))
             )
         if connections[self.db].vendor != "postgresql":
-            return self._newest(self.filter(every_term), newest).annotate(search_rank=Value(0.0))
+            matching = self._newest(self.filter(every_term), newest, terms, stems=None)
+            return matching.annotate(search_rank=Value(0.0))
         stems = functools.reduce(
             operator.or_,
             (
@@ -170,18 +237,24 @@ class ClaimQuerySet(models.QuerySet):
                 for config in [*SEARCH_CONFIGS.values(), SIMPLE_SEARCH_CONFIG]
             ),
         )
-        return self._newest(self.filter(every_term | Q(search_vector=stems)), newest).annotate(
-            search_rank=SearchRank(F("search_vector"), stems)
-        )
+        matching = self.filter(every_term | Q(search_vector=stems))
+        matching = self._newest(matching, newest, terms, stems)
+        return matching.annotate(search_rank=SearchRank(F("search_vector"), stems))
 
-    def _newest(self, matching: "ClaimQuerySet", newest: int | None) -> "ClaimQuerySet":
+    def _newest(self, matching, newest: int | None, terms, stems) -> "ClaimQuerySet":
+        """The ``newest`` matches, looked up now (once, not again by the count and the page)."""
         if newest is None:
             return matching
-        # Newest by id: the primary key's index walks back from the latest claim and stops
-        # at the limit, where a common word would have every match fetched and ranked.
-        return self.model._default_manager.filter(
-            pk__in=matching.order_by("-pk").values("pk")[:newest]
-        )
+        newest_first = matching.order_by("-pk")
+        # A common word: walking the primary key back from the latest claim finds a thousand
+        # matches in a few thousand rows. A rare one (or a typo): that walk would read every
+        # claim, where the search indexes find the few matches at once. The planner guesses
+        # the same share of rows for every word it does not know, and walks; ordering by
+        # ``pk + 0`` keeps it off the primary key's index (``_common`` tells which).
+        if stems is not None and not _common(terms, newest):
+            newest_first = matching.order_by((F("pk") + 0).desc())
+        ids = list(newest_first.values_list("pk", flat=True)[:newest])
+        return self.model._default_manager.filter(pk__in=ids)
 
     def live(self) -> "ClaimQuerySet":
         """Claims not merged into another."""

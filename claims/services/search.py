@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from claims.models import Appearance, Claim, Entity, Source, ValueType
 from claims.models.claims import (
-    SEARCH_CONFIGS,
     SEARCH_NEWEST,
     SIMPLE_SEARCH_CONFIG,
     search_config,
+    word_frequencies,
 )
 from claims.text import normalize_name, search_document, search_words
 
@@ -307,29 +307,6 @@ def trigram_closeness(passage: str, text: str) -> float:
     return max(similarity(trigrams(text)), *(similarity(trigrams(run)) for run in runs))
 
 
-# The lexemes of each word of a passage, in every configuration the vectors are made with,
-# and how often the commonest of them occurs in claims' vectors by the planner's statistics
-# (ANALYZE keeps the thousand commonest lexemes: a word not among them is rarer than those).
-# Words that one language drops as too common ("les", "the") are left out: that language's
-# vectors do not hold them.
-_CONFIGS = [*SEARCH_CONFIGS.values(), SIMPLE_SEARCH_CONFIG]
-WORD_LEXEMES_SQL = f"""
-WITH common AS (
-    SELECT lexeme, frequency
-    FROM pg_stats, unnest(most_common_elems::text::text[], most_common_elem_freqs)
-        AS u(lexeme, frequency)
-    WHERE schemaname = current_schema() AND tablename = 'claims_claim'
-        AND attname = 'search_vector' AND lexeme IS NOT NULL
-)
-SELECT w.word, array_agg(DISTINCT l.lexeme), coalesce(max(c.frequency), 0)
-FROM unnest(%s::text[]) AS w(word)
-CROSS JOIN LATERAL unnest(tsvector_to_array(
-    {" || ".join(f"to_tsvector('{config}', w.word)" for config in _CONFIGS)}
-)) AS l(lexeme)
-LEFT JOIN common c ON c.lexeme = l.lexeme
-WHERE {" AND ".join(f"to_tsvector('{c}', w.word) <> ''" for c in SEARCH_CONFIGS.values())}
-GROUP BY w.word
-"""
 # The rarest words of a passage taken to find candidates; a candidate holds two of them (one
 # when the passage has fewer than three). A word in a twentieth of the claims or more is no clue.
 RARE_WORDS = 6
@@ -351,16 +328,14 @@ def _tsquery(lexemes) -> str:
 def rare_words(folded: str) -> list[list[str]]:
     """The lexemes of the rarest words of a folded passage, rarest first (PostgreSQL)."""
     words = list(dict.fromkeys(w for w in folded.split() if len(w) > 1))
-    if not words:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(WORD_LEXEMES_SQL, [words])
-        rows = cursor.fetchall()
-    # Equal frequencies (a word rarer than every listed one, or no statistics yet): the
-    # longer word is the likelier clue.
-    rows.sort(key=lambda row: (row[2], -len(row[0])))
-    rare = [lexemes for _word, lexemes, frequency in rows if frequency < COMMON_WORD]
-    return (rare or [lexemes for _word, lexemes, _frequency in rows])[:RARE_WORDS]
+    found = sorted(
+        word_frequencies(words).items(),
+        # Equal frequencies (a word rarer than every listed one, or no statistics yet): the
+        # longer word is the likelier clue.
+        key=lambda item: (item[1].frequency, -len(item[0])),
+    )
+    rare = [word.lexemes for _text, word in found if word.frequency < COMMON_WORD]
+    return (rare or [word.lexemes for _text, word in found])[:RARE_WORDS]
 
 
 def _similar_wording(passage: str, exclude: set[int]) -> dict[int, float]:
@@ -384,9 +359,7 @@ def _similar_wording(passage: str, exclude: set[int]) -> dict[int, float]:
         else:
             words = " | ".join(f"{a} & {b}" for i, a in enumerate(groups) for b in groups[i + 1 :])
         with connection.cursor() as cursor:
-            cursor.execute(
-                WORDING_SQL, {"passage": folded, "words": words, "limit": CANDIDATES * 4}
-            )
+            cursor.execute(WORDING_SQL, {"passage": folded, "words": words, "limit": CANDIDATES})
             rows = cursor.fetchall()
     else:
         probes = sorted({w for w in folded.split() if len(w) > 3}, key=len, reverse=True)[:6]
@@ -467,11 +440,10 @@ def propose_claims(
     if named:
         about = Claim.objects.filter(subject__in=named).order_by("-pk")
         candidates |= set(about.values_list("pk", flat=True)[:CANDIDATES])
-        candidates |= set(
-            listing.order_by("-appearance_id").values_list("appearance__claim_id", flat=True)[
-                :CANDIDATES
-            ]
-        )
+        # ``+ 0``: newest first from the entities' index; walking the primary key back
+        # until fifty versions name one of a few entities reads most of the table.
+        newest_first = listing.order_by((F("appearance_id") + 0).desc())
+        candidates |= set(newest_first.values_list("appearance__claim_id", flat=True)[:CANDIDATES])
     wording = _similar_wording(passage, excluded)
     candidates = (candidates | set(wording)) - excluded
     if not candidates:
