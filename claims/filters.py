@@ -1,3 +1,5 @@
+import re
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
@@ -25,12 +27,18 @@ class LookUpInput(forms.TextInput):
         super().__init__(attrs={"data-lookup-url": reverse_lazy(lookup), "autocomplete": "off"})
 
 
+def _an_id(value: str) -> int | None:
+    """The id a link put in a look-up box: ASCII digits that fit a key («²» is a digit to
+    ``str.isdigit``, not to ``int``)."""
+    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
+
+
 def _entities_called(value: str) -> list:
     """The entities a look-up box names: by id (a link from another page), else those called
     exactly so (by name or alias, accents and case aside), else the best near match."""
     value = value.strip()
-    if value.isdigit():
-        return list(Entity.objects.filter(pk=int(value)))
+    if (pk := _an_id(value)) is not None:
+        return list(Entity.objects.filter(pk=pk))
     found = Entity.objects.look_up(value)
     key = normalize_name(value)
     exact = [
@@ -43,8 +51,8 @@ def _entities_called(value: str) -> list:
 
 def _sources_called(value: str):
     value = value.strip()
-    if value.isdigit():
-        return Source.objects.filter(pk=int(value))
+    if (pk := _an_id(value)) is not None:
+        return Source.objects.filter(pk=pk)
     return Source.objects.search(value)
 
 

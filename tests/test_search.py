@@ -260,6 +260,16 @@ def test_a_filter_given_an_id_still_works(editor):
     assert "3 claims" in content
 
 
+@pytest.mark.parametrize("typed", ["²", "٣", "9" * 30, " 0 "])
+@pytest.mark.parametrize("field", ["speaker", "source", "subject"])
+def test_a_filter_given_digits_that_are_no_id_answers_cleanly(editor, field, typed):
+    """«²» is a digit to str.isdigit but no number to int(); thirty nines overflow a key.
+    Neither is an id: they are looked up as text (a source's text may hold «2»)."""
+    response = editor.get(reverse("claims:claim-list"), {field: typed})
+    assert response.status_code == 200
+    assert 'id="results"' in response.content.decode()
+
+
 # --- Proposals ----------------------------------------------------------------------------------
 
 
