@@ -32,6 +32,7 @@ from .models import (
     Source,
     Verdict,
 )
+from .models.claims import SEARCH_NEWEST
 from .services import (
     add_entity,
     add_evidence,
@@ -622,10 +623,11 @@ class ClaimAdmin(ServiceAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
-        """The one search of the tracker (accents, case, aliases aside)."""
+        """The one search of the tracker (accents, case, aliases aside), its newest 1,000
+        matches as in the pages (the admin's filters apply first)."""
         if not search_term.strip():
             return queryset, False
-        return queryset.search(search_term), False
+        return queryset.search(search_term, newest=SEARCH_NEWEST), False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         claim = self.get_object(request, object_id)

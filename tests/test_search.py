@@ -173,11 +173,16 @@ def test_the_header_search_says_when_its_counts_stop(editor, monkeypatch):
     assert "Counts stop at 2: more may match." in content
 
 
-def test_the_admin_uses_the_same_search(client, demo):
+def test_the_admin_uses_the_same_search(client, demo, monkeypatch):
     client.force_login(user("admin"))
     response = client.get(reverse("admin:claims_claim_changelist"), {"q": "Italie"})
     assert "Morocco co-chairs the Africa Focus Group" in response.content.decode()
     assert "Algeria has supported" not in response.content.decode()
+    # Its newest matches, as the pages.
+    monkeypatch.setattr("claims.admin.SEARCH_NEWEST", 2)
+    response = client.get(reverse("admin:claims_claim_changelist"), {"q": "maroc"})
+    listed = {claim.pk for claim in response.context["cl"].result_list}
+    assert listed == set(newest_matching("maroc")[:2])
 
 
 # --- The header's search ------------------------------------------------------------------------

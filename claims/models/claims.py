@@ -204,8 +204,7 @@ class ClaimQuerySet(models.QuerySet):
         With ``newest``, only that many matching claims, the newest, are kept and ranked: a
         word found in a tenth of a million claims cannot have them all ranked in a page's
         time (README, "Finding anything"). Filter before searching: the limit applies to
-        this queryset's matches, which are looked up at once; the result is a new queryset
-        of them."""
+        this queryset's matches, which are looked up at once."""
         words = search_words(query)
         if not words:
             return self.annotate(search_rank=Value(0.0))
@@ -254,7 +253,7 @@ class ClaimQuerySet(models.QuerySet):
         if stems is not None and not _common(terms, newest, self.db):
             newest_first = matching.order_by((F("pk") + 0).desc())
         ids = list(newest_first.values_list("pk", flat=True)[:newest])
-        return self.model._default_manager.filter(pk__in=ids)
+        return self.filter(pk__in=ids)  # this queryset's annotations kept
 
     def live(self) -> "ClaimQuerySet":
         """Claims not merged into another."""
