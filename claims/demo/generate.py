@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from claims.models import Alias, Appearance, Claim, Entity, Source, ValueType
 from claims.models.sources import sha256_of
@@ -149,6 +149,10 @@ def generate(*, claims: int, seed: int = 1, progress=None) -> Generated:
             result.versions += _claims(rng, count, entities, sources)
             result.claims += count
             say(f"{result.claims} claims, {result.versions} versions")
+    # Fresh statistics: the planner's, and the proposals' word frequencies (without them
+    # every word looks rare) — autovacuum would take its time.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return result
 
 
