@@ -1,15 +1,18 @@
 """The editors' pages. Each view fetches, binds a form, calls a service and redirects; the
 services check roles and rules, so a refused step is refused here too (403, or a message)."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import policy
+from .exports import claims_csv, claims_json
 from .filters import ClaimFilter
 from .forms import (
     ClaimEditForm,
@@ -70,12 +74,6 @@ def _page(request, queryset, size=PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
-def _csv_cell(value) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -121,32 +119,30 @@ def claim_list(request):
     )
 
 
+def _exported(request):
+    """The claims of the list's filters, every match of a search, oldest first."""
+    claim_filter = ClaimFilter(request.GET, queryset=Claim.objects.all())
+    claim_filter.newest = None
+    return _claim_rows(claim_filter.qs).order_by("pk")
+
+
 @login_required
 def claim_export(request):
-    """The filtered list as CSV: the same filters as the list, every row, no pagination."""
-    claim_filter = ClaimFilter(request.GET, queryset=Claim.objects.all())
-    claim_filter.newest = None  # every match of a search
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    """The filtered list as CSV, streamed: the same filters as the list, every row."""
+    response = StreamingHttpResponse(
+        claims_csv(_exported(request)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="claims.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["id", "statement", "status", "verdict", "subject", "property", "assignee",
-         "versions", "open_conflicts", "updated_at"]
-    )  # fmt: skip
-    for claim in _claim_rows(claim_filter.qs).order_by("pk").iterator(chunk_size=1000):
-        row = [
-            claim.pk,
-            claim.statement,
-            claim.status,
-            claim.verdict.label if claim.verdict else "",
-            claim.subject.name if claim.subject else "",
-            claim.property,
-            claim.assignee.get_username() if claim.assignee else "",
-            claim.appearance_count,
-            claim.open_conflict_count,
-            claim.updated_at.isoformat(),
-        ]
-        writer.writerow([_csv_cell(value) for value in row])
+    return response
+
+
+@login_required
+def claim_export_json(request):
+    """The filtered list as JSON, streamed: each claim with its versions (README, "Export")."""
+    response = StreamingHttpResponse(
+        claims_json(_exported(request)), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="claims.json"'
     return response
 
 

@@ -3,6 +3,7 @@ export holds exactly the filtered list."""
 
 import csv
 import io
+import json
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,6 +21,7 @@ from claims.services import (
     record_claim_from_source,
     start_review,
 )
+from tests.responses import body
 
 # Every write these tests cause goes through a service (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("service_writes_only")
@@ -154,9 +156,33 @@ def test_csv_export_matches_the_filtered_list(client, desk):
     params = {"speaker": state.pk, "has_open_conflict": "false"}
     response = client.get(reverse("claims:claim-export"), params)
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(body(response))))
     assert {row["statement"] for row in rows} == listed(client, **params)
     assert rows[0].keys() >= {"id", "status", "verdict", "subject", "versions", "open_conflicts"}
+
+
+def test_json_export_has_the_filtered_claims_with_their_versions(client, desk):
+    params = {"q": "coprésidence", "subject": "groupe de réflexion Afrique"}
+    response = client.get(reverse("claims:claim-export-json"), params)
+    assert response.streaming and response["Content-Type"] == "application/json"
+    claims = json.loads(body(response))
+    assert {claim["statement"] for claim in claims} == listed(client, **params)
+    co_chairs = next(claim for claim in claims if claim["property"] == "co-chairs")
+    assert co_chairs["subject"] == "Africa Focus Group"
+    assert co_chairs["value_type"] == "entities"
+    version = co_chairs["versions"][0]
+    assert version["quote"] and version["source"]["title"]
+    assert version["value"] == sorted(version["value"]) and "Morocco" in version["value"]
+    launch = json.loads(body(client.get(reverse("claims:claim-export-json"), {"q": "launched"})))
+    # A date as precise as it was said; a claim's other fields as the list shows them.
+    assert {v["value"] for claim in launch for v in claim["versions"]} >= {"2021"}
+
+
+def test_json_export_keeps_hostile_text_as_text(client, desk):
+    statement = 'He said "</script><script>alert(1)</script>"\r\nand\u2028left.'
+    create_claim(by=SYSTEM, statement=statement)
+    claims = json.loads(body(client.get(reverse("claims:claim-export-json"))))
+    assert statement in {claim["statement"] for claim in claims}
 
 
 def test_an_invalid_filter_value_is_reported_not_a_crash(client, desk):
@@ -168,5 +194,5 @@ def test_an_invalid_filter_value_is_reported_not_a_crash(client, desk):
 def test_csv_cells_that_look_like_formulas_stay_text(client, desk):
     create_claim(by=SYSTEM, statement='=HYPERLINK("http://evil.example")')
     response = client.get(reverse("claims:claim-export"))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(body(response))))
     assert '\'=HYPERLINK("http://evil.example")' in {row["statement"] for row in rows}

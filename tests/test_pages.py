@@ -8,6 +8,7 @@ from claims.models import Claim, Source
 from claims.policy import SYSTEM
 from claims.services import detect_conflicts, record_appearance
 from tests.factories import make_appearance, make_claim, make_entity, make_source, make_user
+from tests.responses import body
 
 # Every write these tests cause goes through a service (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("service_writes_only")
@@ -28,6 +29,7 @@ PAGES = {
     "dashboard": lambda: reverse("claims:dashboard"),
     "claim list": lambda: reverse("claims:claim-list"),
     "claim export": lambda: reverse("claims:claim-export"),
+    "claim export as JSON": lambda: reverse("claims:claim-export-json"),
     "claim page": lambda: reverse("claims:claim-detail", args=[co_chairs().pk]),
     "source list": lambda: reverse("claims:source-list"),
     "source page": lambda: reverse("claims:source-detail", args=[Source.objects.first().pk]),
@@ -97,6 +99,9 @@ LIST_PAGES = [
     ("claim list", lambda: reverse("claims:claim-list"), 10),
     # session, user, the rows (all, streamed), nothing per row.
     ("claim export", lambda: reverse("claims:claim-export"), 3),
+    # session, user, the claims (streamed in chunks), and per chunk their versions with
+    # sources and speakers, and the versions' members.
+    ("claim export as JSON", lambda: reverse("claims:claim-export-json"), 5),
     # session, user, count, the page (with their quote count and publisher).
     ("source list", lambda: reverse("claims:source-list"), 4),
     # session, user, status counts, open conflicts, my claims, recent activity.
@@ -120,6 +125,7 @@ def test_list_pages_cost_the_same_for_10_and_50_rows(client, rows, django_assert
     for _name, url, most in LIST_PAGES:
         with django_assert_max_num_queries(most):
             response = client.get(url())
+            body(response)
         assert response.status_code == 200
 
 
