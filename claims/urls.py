@@ -24,4 +24,6 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("entities/<int:pk>/", views.entity_detail, name="entity-detail"),
     path("queues/<str:name>/", views.queue, name="queue"),
+    path("reviews/<int:pk>/", views.review, name="review"),
+    path("reviews/feed.jsonld", views.review_feed, name="review-feed"),
 ]

@@ -1,12 +1,13 @@
 """The editors' pages. Each view fetches, binds a form, calls a service and redirects; the
 services check roles and rules, so a refused step is refused here too (403, or a message)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.http import (
     Http404,
     HttpResponseRedirect,
@@ -17,9 +18,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import condition, require_POST
 
-from . import policy
+from . import claimreview, policy
 from .exports import claims_csv, claims_json
 from .filters import ClaimFilter
 from .forms import (
@@ -503,3 +504,50 @@ def claim_similar(request):
             "empty": _("No existing claim looks like this passage."),
         }
     )
+
+
+# --- Published reviews: no login (README, "ClaimReview") ---------------------------------------
+
+FEED_PAGE_SIZE = 100
+
+
+def review(request, pk):
+    """A reviewed claim's public page, its ClaimReview embedded for search engines."""
+    claim = get_object_or_404(claimreview.reviewed_claims(), pk=pk)
+    site = request.build_absolute_uri("/").rstrip("/")
+    (reviewed,) = claimreview.claim_reviews([claim], site=site)
+    context = {
+        "claim": claim,
+        "review": reviewed,
+        "json_ld": claimreview.script_text(claimreview.document(reviewed)),
+    }
+    return render(request, "claims/review.html", context)
+
+
+def _feed_changed(request):
+    return Claim.objects.filter(status=ClaimStatus.REVIEWED).aggregate(Max("updated_at"))[
+        "updated_at__max"
+    ]
+
+
+@condition(last_modified_func=_feed_changed)
+def review_feed(request):
+    """Every reviewed claim as a schema.org DataFeed of ClaimReviews, latest first, a page at a
+    time (``?page=``; the next page in a ``Link`` header). ``If-Modified-Since`` is honoured:
+    a client that has the latest review gets 304."""
+    claims = claimreview.reviewed_claims().order_by("-updated_at", "-pk")
+    page = Paginator(claims, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    site = request.build_absolute_uri("/").rstrip("/")
+    feed = claimreview.document(
+        {
+            "@type": "DataFeed",
+            "name": settings.DESK["name"],
+            "dataFeedElement": claimreview.claim_reviews(page.object_list, site=site),
+        }
+    )
+    response = JsonResponse(feed, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/ld+json"
+    if page.has_next():
+        next_page = f"{reverse('claims:review-feed')}?page={page.next_page_number()}"
+        response["Link"] = f'<{request.build_absolute_uri(next_page)}>; rel="next"'
+    return response

@@ -148,6 +148,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Four-eyes review: a reviewer's verdict waits for a second reviewer to confirm it.
 FOUR_EYES_REVIEW = env_bool("FOUR_EYES_REVIEW")
 
+# Who publishes the desk's reviews: the author of its ClaimReview (README, "ClaimReview").
+DESK = {"name": os.environ.get("DESK_NAME", "Claim tracker"), "url": os.environ.get("DESK_URL", "")}
+
 # Behind a TLS-terminating reverse proxy, trust its X-Forwarded-Proto header — only when told
 # so: a server reached directly would otherwise believe any client claiming HTTPS.
 if env_bool("BEHIND_TLS_PROXY"):

@@ -1,0 +1,174 @@
+"""Reviewed claims as schema.org ClaimReview, in JSON-LD: what fact-checkers publish and
+search engines and partners read (README, "ClaimReview").
+
+Every term is schema.org's but one extension, in our own namespace (``claimtracker:``, the IRI
+``urn:claimtracker:``): where versions of the claim conflict, ``claimtracker:version`` lists
+each version as its own ``Claim`` (its quote, speaker, date, source), and
+``claimtracker:contradicts`` links a version to those it conflicts with."""
+
+import json
+
+from django.conf import settings
+from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
+from django.urls import reverse
+
+from .dates import precise_date_of
+from .models import (
+    Appearance,
+    Claim,
+    ClaimStatus,
+    Conflict,
+    ConflictState,
+    EntityKind,
+    ReviewAction,
+    ReviewEvent,
+)
+
+EXTENSION = "urn:claimtracker:"
+CONTEXT = ["https://schema.org", {"claimtracker": EXTENSION}]
+
+
+def reviewed_claims():
+    """Reviewed claims, with what their ClaimReview reads: verdict, versions (sources and
+    speakers), the conflicts between versions, and when the verdict was given."""
+    verdict_given = ReviewEvent.objects.filter(
+        claim=OuterRef("pk"), action=ReviewAction.VERDICT
+    ).order_by()
+    versions = Appearance.objects.select_related("source", "speaker").order_by("pk")
+    return (
+        Claim.objects.filter(status=ClaimStatus.REVIEWED, verdict__isnull=False)
+        .select_related("verdict")
+        .prefetch_related(Prefetch("appearances", queryset=versions))
+        .annotate(
+            reviewed_at=Subquery(
+                verdict_given.values("claim").annotate(last=Max("created_at")).values("last")
+            )
+        )
+    )
+
+
+def _contradicting(claims) -> dict[int, set[int]]:
+    """Version id → ids of the versions it conflicts with (open or resolved, not dismissed)."""
+    pairs = Conflict.objects.filter(
+        Q(appearance_a__claim__in=claims) | Q(appearance_b__claim__in=claims)
+    ).exclude(state=ConflictState.DISMISSED)
+    found: dict[int, set[int]] = {}
+    for a, b in pairs.values_list("appearance_a_id", "appearance_b_id"):
+        found.setdefault(a, set()).add(b)
+        found.setdefault(b, set()).add(a)
+    return found
+
+
+def _date(instance, field: str) -> str | None:
+    date = precise_date_of(instance, field)
+    return None if date is None else str(date)
+
+
+def _said_on(version: Appearance) -> str | None:
+    return _date(version, "said_on") or _date(version.source, "published_on")
+
+
+def _agent(entity) -> dict | None:
+    if entity is None:
+        return None
+    kind = "Person" if entity.kind == EntityKind.PERSON else "Organization"
+    agent = {"@type": kind, "name": entity.name}
+    if entity.wikidata_id:
+        agent["sameAs"] = f"https://www.wikidata.org/wiki/{entity.wikidata_id}"
+    return agent
+
+
+def _work(source) -> dict:
+    work = {"@type": "CreativeWork", "name": source.title, "inLanguage": source.language}
+    if source.url:
+        work["url"] = source.url
+    if published := _date(source, "published_on"):
+        work["datePublished"] = published
+    return work
+
+
+def _compact(node: dict) -> dict:
+    return {key: value for key, value in node.items() if value not in (None, "", [])}
+
+
+def claim_review(claim: Claim, *, site: str, contradicting: dict[int, set[int]]) -> dict:
+    """One reviewed claim (from ``reviewed_claims``) as a ClaimReview, without its
+    ``@context`` (the document holding it has it). ``site`` is the scheme and host its page
+    is served from; ``contradicting`` comes from ``_contradicting``."""
+    url = site + reverse("claims:review", args=[claim.pk])
+    versions = sorted(claim.appearances.all(), key=lambda v: (_said_on(v) or "9999", v.pk))
+    first = versions[0] if versions else None
+    verdict = claim.verdict
+    rating = {
+        "@type": "Rating",
+        "ratingValue": verdict.rating_value,
+        "bestRating": verdict.best_rating,
+        "worstRating": verdict.worst_rating,
+        "alternateName": verdict.label,
+    }
+    item = {
+        "@type": "Claim",
+        "@id": f"{url}#claim",
+        "name": claim.statement,
+        # Who said it: the first version's speaker that is known.
+        "author": _agent(next((v.speaker for v in versions if v.speaker), None)),
+        "datePublished": _said_on(first) if first else None,
+        "appearance": [_work(source) for source in _sources(versions)],
+        "firstAppearance": _work(first.source) if first else None,
+    }
+    if any(v.pk in contradicting for v in versions):
+        item["claimtracker:version"] = [
+            _compact(
+                {
+                    "@type": "Claim",
+                    "@id": f"{url}#version-{v.pk}",
+                    "text": v.quote,
+                    "author": _agent(v.speaker),
+                    "datePublished": _said_on(v),
+                    "appearance": _work(v.source),
+                    "claimtracker:contradicts": [
+                        {"@id": f"{url}#version-{other}"}
+                        for other in sorted(contradicting.get(v.pk, ()))
+                    ],
+                }
+            )
+            for v in versions
+        ]
+    reviewed_at = claim.reviewed_at or claim.updated_at
+    return _compact(
+        {
+            "@type": "ClaimReview",
+            "url": url,
+            "claimReviewed": claim.statement,
+            "reviewRating": _compact(rating),
+            "author": _compact({"@type": "Organization", **settings.DESK}),
+            "datePublished": reviewed_at.date().isoformat(),
+            "inLanguage": first.source.language if first else settings.LANGUAGE_CODE[:2],
+            "itemReviewed": _compact(item),
+        }
+    )
+
+
+def _sources(versions):
+    return list({v.source_id: v.source for v in versions}.values())
+
+
+def claim_reviews(claims, *, site: str) -> list[dict]:
+    """ClaimReviews of ``claims`` (a page of ``reviewed_claims``): one query for conflicts."""
+    claims = list(claims)
+    contradicting = _contradicting([claim.pk for claim in claims])
+    return [claim_review(claim, site=site, contradicting=contradicting) for claim in claims]
+
+
+def document(node: dict) -> dict:
+    """A JSON-LD document of ``node``: the context first."""
+    return {"@context": CONTEXT, **node}
+
+
+# In a <script> element, «</script>» in a statement would end it: escape what HTML reads.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def script_text(data: dict) -> str:
+    """``data`` as the text of a ``<script type="application/ld+json">`` element."""
+    return json.dumps(data, ensure_ascii=False, indent=2).translate(_SCRIPT_ESCAPES)
