@@ -525,9 +525,8 @@ def review(request, pk):
 
 
 def _feed_changed(request):
-    return Claim.objects.filter(status=ClaimStatus.REVIEWED).aggregate(Max("updated_at"))[
-        "updated_at__max"
-    ]
+    # Any claim's change: a claim reopened leaves the feed, and was not a reviewed one since.
+    return Claim.objects.aggregate(Max("updated_at"))["updated_at__max"]
 
 
 @condition(last_modified_func=_feed_changed)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import http_date
 
 from claims.models import Claim, Conflict, Verdict
-from claims.services import Decision, decide_conflict, mark_reviewed, start_review
+from claims.services import Decision, decide_conflict, mark_reviewed, reopen, start_review
 from tests import jsonld
 from tests.responses import body
 
@@ -140,6 +140,13 @@ def test_the_feed_lists_every_reviewed_claim_and_honours_if_modified_since(clien
     since = http_date(Claim.objects.get(pk=other.pk).updated_at.timestamp() + 1)
     again = client.get(reverse("claims:review-feed"), HTTP_IF_MODIFIED_SINCE=since)
     assert again.status_code == 304
+    # A claim reopened leaves the feed, and its change is the feed's last modification.
+    reopened = reopen(claim=Claim.objects.get(pk=other.pk), by=reviewer(), note="New evidence.")
+    response = client.get(reverse("claims:review-feed"))
+    assert response["Last-Modified"] == http_date(reopened.updated_at.timestamp())
+    assert other.statement not in {
+        r["claimReviewed"] for r in json.loads(body(response))["dataFeedElement"]
+    }
 
 
 def test_the_feed_pages(client, demo, monkeypatch):
