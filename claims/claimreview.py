@@ -98,13 +98,15 @@ def claim_review(claim: Claim, *, site: str, contradicting: dict[int, set[int]])
     url = site + reverse("claims:review", args=[claim.pk])
     versions = sorted(claim.appearances.all(), key=lambda v: (_said_on(v) or "9999", v.pk))
     first = versions[0] if versions else None
+    # The claim's language: where it was first said.
+    language = first.source.language if first else settings.LANGUAGE_CODE[:2]
     verdict = claim.verdict
     rating = {
         "@type": "Rating",
         "ratingValue": verdict.rating_value,
         "bestRating": verdict.best_rating,
         "worstRating": verdict.worst_rating,
-        "alternateName": verdict.label,
+        "alternateName": verdict.label_in(language),
     }
     item = {
         "@type": "Claim",
@@ -143,7 +145,7 @@ def claim_review(claim: Claim, *, site: str, contradicting: dict[int, set[int]])
             "reviewRating": _compact(rating),
             "author": _compact({"@type": "Organization", **settings.DESK}),
             "datePublished": reviewed_at.date().isoformat(),
-            "inLanguage": first.source.language if first else settings.LANGUAGE_CODE[:2],
+            "inLanguage": language,
             "itemReviewed": _compact(item),
         }
     )

@@ -11,7 +11,15 @@ from django.urls import reverse
 from django.utils.http import http_date
 
 from claims.models import Claim, Conflict, Verdict
-from claims.services import Decision, decide_conflict, mark_reviewed, reopen, start_review
+from claims.services import (
+    Decision,
+    add_source,
+    decide_conflict,
+    mark_reviewed,
+    record_claim_from_source,
+    reopen,
+    start_review,
+)
 from tests import jsonld
 from tests.responses import body
 
@@ -82,7 +90,9 @@ def test_a_reviewed_claim_has_a_public_page_with_valid_claim_review(client, cont
     (rating,) = claim_review["http://schema.org/reviewRating"]
     assert jsonld.value(rating, "ratingValue") == 1
     assert jsonld.value(rating, "bestRating") == 4 and jsonld.value(rating, "worstRating") == 1
-    assert jsonld.value(rating, "alternateName") == "Inaccurate"
+    # The verdict's label in the claim's language: it was said in French.
+    assert jsonld.value(claim_review, "inLanguage") == "fr"
+    assert jsonld.value(rating, "alternateName") == "Inexact"
     # The claim: its speaker, every source it appeared in, the first one.
     item = document["itemReviewed"]
     assert item["@type"] == "Claim" and item["author"]["name"]
@@ -135,7 +145,7 @@ def test_the_feed_lists_every_reviewed_claim_and_honours_if_modified_since(clien
     # A verdict off the numeric scale says so by its name alone.
     unverifiable = next(r for r in reviews if r["claimReviewed"] == other.statement)
     assert "ratingValue" not in unverifiable["reviewRating"]
-    assert unverifiable["reviewRating"]["alternateName"] == "Unverifiable"
+    assert unverifiable["reviewRating"]["alternateName"] == "Invérifiable"
     # A client that has the latest gets 304.
     since = http_date(Claim.objects.get(pk=other.pk).updated_at.timestamp() + 1)
     again = client.get(reverse("claims:review-feed"), HTTP_IF_MODIFIED_SINCE=since)
@@ -164,7 +174,7 @@ def test_the_public_page_in_french(client, contested):
     claim, _conflict = contested
     client.cookies.load({"django_language": "fr"})
     content = client.get(reverse("claims:review", args=[claim.pk])).content.decode()
-    assert "Vérification" in content
+    assert "Vérification" in content and "Verdict: Inexact" in content
 
 
 def test_the_page_and_the_feed_cost_a_fixed_number_of_queries(
@@ -179,3 +189,20 @@ def test_the_page_and_the_feed_cost_a_fixed_number_of_queries(
     # last change, count, the page, its versions, their conflicts
     with django_assert_max_num_queries(5):
         body(client.get(reverse("claims:review-feed")))
+
+
+def test_an_english_claim_is_reviewed_with_the_english_label(client, demo):
+    source = add_source(by=reviewer(), title="Briefing", language="en", kind="article",
+                        text="The minister said the group met in Rabat in 2021.")  # fmt: skip
+    version = record_claim_from_source(
+        by=reviewer(),
+        source=source,
+        new_claim={"statement": "The group met in Rabat in 2021."},
+        start=0,
+        end=len(source.text),
+        quote=source.text,
+    )
+    claim = review(version.claim)
+    document = embedded(client.get(reverse("claims:review", args=[claim.pk])).content.decode())
+    assert document["inLanguage"] == "en"
+    assert document["reviewRating"]["alternateName"] == "Inaccurate"

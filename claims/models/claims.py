@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Length
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from claims.dates import DatePrecision, clean_precise_date, precise_date_constraints
@@ -30,6 +31,12 @@ from .sources import Source
 
 class Verdict(models.Model):
     label = models.CharField(_("label"), max_length=100)
+    label_fr = models.CharField(
+        _("label in French"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown on pages in French and in reviews of French claims; empty: the label."),
+    )
     slug = models.SlugField(_("slug"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     rating_value = models.SmallIntegerField(
@@ -65,7 +72,11 @@ class Verdict(models.Model):
         ]
 
     def __str__(self):
-        return self.label
+        return self.label_in(get_language() or settings.LANGUAGE_CODE)
+
+    def label_in(self, language: str) -> str:
+        """The label in ``language`` (a code such as "fr" or "fr-ca"), else the label."""
+        return self.label_fr if language[:2] == "fr" and self.label_fr else self.label
 
 
 class ValueType(models.TextChoices):
