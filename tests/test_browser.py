@@ -35,7 +35,7 @@ SECOND = "le Maroc, les États-Unis, le Niger et l'Italie"
 
 
 @pytest.fixture(scope="module")
-def browser():
+def chromium():
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
     # not concurrent with it. Set for these tests only: never in a deployment.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -59,6 +59,19 @@ def browser():
 
 
 @pytest.fixture
+def browser(chromium, transactional_db):
+    """A browser context of the test's own. Its pages are closed once their requests are
+    answered, before the database is emptied (``transactional_db`` is torn down after this):
+    a page left open could still call the live server — a look-up, a proposal — while the
+    next test set its data up."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    for page in context.pages:
+        page.wait_for_load_state("networkidle")
+    context.close()
+
+
+@pytest.fixture
 def desk(live_server, reference_data):
     from claims.services import load_demo
 
@@ -67,7 +80,7 @@ def desk(live_server, reference_data):
 
 
 def log_in(browser, base, username):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page()
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.dialogs = dialogs
