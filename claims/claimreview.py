@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 
-from .dates import precise_date_of
+from .dates import precise_date_text
 from .models import (
     Appearance,
     Claim,
@@ -47,25 +47,29 @@ def reviewed_claims():
     )
 
 
-def _contradicting(claims) -> dict[int, set[int]]:
-    """Version id → ids of the versions it conflicts with (open or resolved, not dismissed)."""
+def _contradicting(claims) -> dict[int, set[tuple[int, int]]]:
+    """Version id → (claim id, version id) of the versions it conflicts with, open or resolved
+    (not dismissed) — versions of another claim of the same fact included."""
     pairs = Conflict.objects.filter(
         Q(appearance_a__claim__in=claims) | Q(appearance_b__claim__in=claims)
     ).exclude(state=ConflictState.DISMISSED)
-    found: dict[int, set[int]] = {}
-    for a, b in pairs.values_list("appearance_a_id", "appearance_b_id"):
-        found.setdefault(a, set()).add(b)
-        found.setdefault(b, set()).add(a)
+    found: dict[int, set[tuple[int, int]]] = {}
+    for a, claim_a, b, claim_b in pairs.values_list(
+        "appearance_a_id", "appearance_a__claim_id", "appearance_b_id", "appearance_b__claim_id"
+    ):
+        found.setdefault(a, set()).add((claim_b, b))
+        found.setdefault(b, set()).add((claim_a, a))
     return found
 
 
-def _date(instance, field: str) -> str | None:
-    date = precise_date_of(instance, field)
-    return None if date is None else str(date)
+def _version_id(site: str, claim_id: int, version_id: int) -> str:
+    return f"{site}{reverse('claims:review', args=[claim_id])}#version-{version_id}"
 
 
 def _said_on(version: Appearance) -> str | None:
-    return _date(version, "said_on") or _date(version.source, "published_on")
+    return precise_date_text(version, "said_on") or precise_date_text(
+        version.source, "published_on"
+    )
 
 
 def _agent(entity) -> dict | None:
@@ -82,16 +86,22 @@ def _work(source) -> dict:
     work = {"@type": "CreativeWork", "name": source.title, "inLanguage": source.language}
     if source.url:
         work["url"] = source.url
-    if published := _date(source, "published_on"):
+    if published := precise_date_text(source, "published_on"):
         work["datePublished"] = published
     return work
+
+
+def _sources(versions) -> list:
+    return list({v.source_id: v.source for v in versions}.values())
 
 
 def _compact(node: dict) -> dict:
     return {key: value for key, value in node.items() if value not in (None, "", [])}
 
 
-def claim_review(claim: Claim, *, site: str, contradicting: dict[int, set[int]]) -> dict:
+def claim_review(
+    claim: Claim, *, site: str, contradicting: dict[int, set[tuple[int, int]]]
+) -> dict:
     """One reviewed claim (from ``reviewed_claims``) as a ClaimReview, without its
     ``@context`` (the document holding it has it). ``site`` is the scheme and host its page
     is served from; ``contradicting`` comes from ``_contradicting``."""
@@ -123,14 +133,14 @@ def claim_review(claim: Claim, *, site: str, contradicting: dict[int, set[int]])
             _compact(
                 {
                     "@type": "Claim",
-                    "@id": f"{url}#version-{v.pk}",
+                    "@id": _version_id(site, claim.pk, v.pk),
                     "text": v.quote,
                     "author": _agent(v.speaker),
                     "datePublished": _said_on(v),
                     "appearance": _work(v.source),
                     "claimtracker:contradicts": [
-                        {"@id": f"{url}#version-{other}"}
-                        for other in sorted(contradicting.get(v.pk, ()))
+                        {"@id": _version_id(site, other_claim, other)}
+                        for other_claim, other in sorted(contradicting.get(v.pk, ()))
                     ],
                 }
             )
@@ -149,10 +159,6 @@ def claim_review(claim: Claim, *, site: str, contradicting: dict[int, set[int]])
             "itemReviewed": _compact(item),
         }
     )
-
-
-def _sources(versions):
-    return list({v.source_id: v.source for v in versions}.values())
 
 
 def claim_reviews(claims, *, site: str) -> list[dict]:

@@ -172,3 +172,9 @@ def precise_date_of(instance: models.Model, field: str) -> PreciseDate | None:
     if value is None:
         return None
     return PreciseDate(value, getattr(instance, precision_field_of(field)))
+
+
+def precise_date_text(instance: models.Model, field: str) -> str | None:
+    """A date as precise as it was given: "2021", "2022-05", "2018-06-26" (None: no date)."""
+    date = precise_date_of(instance, field)
+    return None if date is None else str(date)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
 
-from .dates import precise_date_of
+from .dates import precise_date_text
 from .models import Appearance, Claim, ValueType
 
 CHUNK = 500
@@ -61,18 +61,12 @@ def _value(version: Appearance, value_type: str):
     if value_type == ValueType.NUMBER:
         return None if version.value_number is None else str(version.value_number)
     if value_type == ValueType.DATE:
-        date = precise_date_of(version, "value_date")
-        return None if date is None else str(date)
+        return precise_date_text(version, "value_date")
     if value_type == ValueType.TEXT:
         return version.value_text or None
     if value_type == ValueType.BOOLEAN:
         return version.value_boolean
     return None
-
-
-def _date(instance, field: str) -> str | None:
-    date = precise_date_of(instance, field)
-    return None if date is None else str(date)
 
 
 def claim_json(claim: Claim) -> dict:
@@ -101,8 +95,8 @@ def claim_json(claim: Claim) -> dict:
                 "quote": version.quote,
                 "start": version.start,
                 "end": version.end,
-                "said_on": _date(version, "said_on"),
-                "as_of": _date(version, "as_of"),
+                "said_on": precise_date_text(version, "said_on"),
+                "as_of": precise_date_text(version, "as_of"),
                 "value": _value(version, claim.value_type),
                 "rank": version.rank,
             }
