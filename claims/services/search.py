@@ -344,8 +344,8 @@ def _similar_wording(passage: str, exclude: set[int]) -> dict[int, float]:
     On PostgreSQL, candidates are the claims holding two of the passage's rarest words (the
     full-text index finds them at once; a trigram or nearest-first scan compared a passage
     with tens of thousands of texts), measured by pg_trgm's word similarity to the claim's
-    search text. On SQLite, the same measure in Python over the claims sharing one of the
-    passage's longest words."""
+    search text. On SQLite, the same measure in Python over the newest claims sharing one of
+    the passage's longest words."""
     folded = normalize_name(passage)
     if not folded:
         return {}
@@ -368,15 +368,12 @@ def _similar_wording(passage: str, exclude: set[int]) -> dict[int, float]:
         condition = Q()
         for word in probes:
             condition |= Q(search_text__contains=word)
-        quotes = Appearance.objects.filter(condition).values_list("claim_id", "search_text")
+        # The newest claims holding one of those words, measured as PostgreSQL does: the
+        # passage against the claim's search text (statement, quotes, names).
+        texts = Claim.objects.live().filter(condition).order_by("-pk")
         rows = [
-            (claim_id, trigram_closeness(folded, text))
-            for claim_id, text in quotes[: CANDIDATES * 4]
-        ]
-        statements = Claim.objects.filter(condition).values_list("pk", "statement")
-        rows += [
-            (pk, trigram_closeness(folded, normalize_name(statement)))
-            for pk, statement in statements[: CANDIDATES * 4]
+            (pk, trigram_closeness(folded, text))
+            for pk, text in texts.values_list("pk", "search_text")[: CANDIDATES * 4]
         ]
     for claim_id, closeness in rows:
         if claim_id not in exclude and closeness >= MIN_SIMILARITY:
