@@ -31,7 +31,7 @@ class DemoSnapshot:
     the demo through the services."""
 
     def __init__(self):
-        self.tables = None  # [(table, columns, rows)] in the order load_demo wrote them
+        self.tables = None  # [(table, columns, rows)]: the rows load_demo added
 
     def load(self):
         from claims.services import load_demo

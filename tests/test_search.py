@@ -167,7 +167,6 @@ def test_a_search_matching_more_than_the_limit_lists_the_newest_matches(
 
 
 def test_the_header_search_says_when_its_counts_stop(editor, monkeypatch):
-    monkeypatch.setattr("claims.services.search.SEARCH_NEWEST", 2)
     monkeypatch.setattr("claims.services.search.SearchResults.limit", 2)
     content = editor.get(reverse("claims:search"), {"q": "maroc"}).content.decode()
     assert "2 claims" in content

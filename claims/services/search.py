@@ -212,12 +212,12 @@ class SearchResults:
     def words(self) -> list[str]:
         return search_words(self.query)
 
-    limit = SEARCH_NEWEST
+    limit = SEARCH_NEWEST  # where the counts stop
 
     @property
     def newest_only(self) -> bool:
-        """Whether the counts stop at ``SEARCH_NEWEST``: more may match."""
-        return max(self.claim_count, self.source_count) >= SEARCH_NEWEST
+        """Whether the counts stopped at ``limit``: more may match."""
+        return max(self.claim_count, self.source_count) >= self.limit
 
 
 def search_everything(query: str, *, limit: int = 10) -> SearchResults:
@@ -227,14 +227,14 @@ def search_everything(query: str, *, limit: int = 10) -> SearchResults:
     if not words:
         return results
     claims = (
-        Claim.objects.search(query, newest=SEARCH_NEWEST)
+        Claim.objects.search(query, newest=results.limit)
         .select_related("subject", "verdict")
         .order_by("-search_rank", "-updated_at", "-pk")
     )
     results.claim_count = claims.count()
     results.claims = list(claims[:limit])
     sources = Source.objects.search(query)
-    results.source_count = sources[:SEARCH_NEWEST].count()
+    results.source_count = sources[: results.limit].count()
     results.sources = list(sources.select_related("publisher").order_by("-created_at")[:limit])
     # Near spellings («Chekori») count when no name holds the query as typed.
     results.entities = Entity.objects.look_up(query, limit=limit)
