@@ -249,6 +249,7 @@ def test_the_claims_list_and_searches_answer_any_query_cleanly(client, demo, rol
         reverse("claims:claim-list"),
         reverse("claims:claim-export"),
         reverse("claims:claim-export-json"),
+        reverse("claims:review-feed"),
         reverse("claims:entity-search"),
         reverse("claims:claim-similar"),
         reverse("admin:claims_claim_changelist"),
