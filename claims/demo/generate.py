@@ -103,7 +103,9 @@ class Vocabulary:
     def of(cls, language: str) -> "Vocabulary":
         rng = random.Random(language)
         if language == "fr":
-            text = "\n".join(path.read_text(encoding="utf-8") for path in CORPUS.glob("*.txt"))
+            # Sorted: a directory lists its files in no set order, and ties keep first seen.
+            articles = sorted(CORPUS.glob("*.txt"))
+            text = "\n".join(path.read_text(encoding="utf-8") for path in articles)
             counts = collections.Counter(re.findall(r"[^\W\d_]{2,}", text.lower()))
             head = [word for word, _count in counts.most_common()]
             accented = [*SYLLABLES, "té", "ré", "ça", "lè", "mê", "dé"]
