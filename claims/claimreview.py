@@ -9,7 +9,7 @@ each version as its own ``Claim`` (its quote, speaker, date, source), and
 import json
 
 from django.conf import settings
-from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 
 from .dates import precise_date_text
@@ -31,19 +31,15 @@ CONTEXT = ["https://schema.org", {"claimtracker": EXTENSION}]
 def reviewed_claims():
     """Reviewed claims, with what their ClaimReview reads: verdict, versions (sources and
     speakers), the conflicts between versions, and when the verdict was given."""
-    verdict_given = ReviewEvent.objects.filter(
+    last_verdict = ReviewEvent.objects.filter(
         claim=OuterRef("pk"), action=ReviewAction.VERDICT
-    ).order_by()
+    ).order_by("-created_at")
     versions = Appearance.objects.select_related("source", "speaker").order_by("pk")
     return (
         Claim.objects.filter(status=ClaimStatus.REVIEWED, verdict__isnull=False)
         .select_related("verdict")
         .prefetch_related(Prefetch("appearances", queryset=versions))
-        .annotate(
-            reviewed_at=Subquery(
-                verdict_given.values("claim").annotate(last=Max("created_at")).values("last")
-            )
-        )
+        .annotate(reviewed_at=Subquery(last_verdict.values("created_at")[:1]))
     )
 
 

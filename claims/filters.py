@@ -59,7 +59,7 @@ def _sources_called(value: str):
 class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Text"),
-        method="filter_text",
+        method="keep",  # applied last, in filter_queryset: the search keeps the newest matches
         help_text=_(
             "In statements, quotes, subjects, properties, speakers and the names of the "
             "entities in values, accents and case aside."
@@ -148,9 +148,6 @@ class ClaimFilter(django_filters.FilterSet):
     @property
     def searching(self) -> bool:
         return bool(self.search_words)
-
-    def filter_text(self, queryset, name, value):
-        return queryset  # last, in filter_queryset: the search keeps the newest matches
 
     def filter_speaker(self, queryset, name, value):
         return _with_version(queryset, speaker__in=_entities_called(value))

@@ -511,11 +511,15 @@ def claim_similar(request):
 FEED_PAGE_SIZE = 100
 
 
+def _site(request) -> str:
+    """The scheme and host the page was asked for: a review's URL starts with it."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 def review(request, pk):
     """A reviewed claim's public page, its ClaimReview embedded for search engines."""
     claim = get_object_or_404(claimreview.reviewed_claims(), pk=pk)
-    site = request.build_absolute_uri("/").rstrip("/")
-    (reviewed,) = claimreview.claim_reviews([claim], site=site)
+    (reviewed,) = claimreview.claim_reviews([claim], site=_site(request))
     context = {
         "claim": claim,
         "review": reviewed,
@@ -536,12 +540,11 @@ def review_feed(request):
     a client that has the latest review gets 304."""
     claims = claimreview.reviewed_claims().order_by("-updated_at", "-pk")
     page = Paginator(claims, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
-    site = request.build_absolute_uri("/").rstrip("/")
     feed = claimreview.document(
         {
             "@type": "DataFeed",
             "name": settings.DESK["name"],
-            "dataFeedElement": claimreview.claim_reviews(page.object_list, site=site),
+            "dataFeedElement": claimreview.claim_reviews(page.object_list, site=_site(request)),
         }
     )
     response = JsonResponse(feed, json_dumps_params={"ensure_ascii": False})
