@@ -80,6 +80,8 @@ CASES = {
     "verdict_scale_ordered": lambda w: update(w["verdict"], worst_rating=4, best_rating=4),
     "verdict_rating_on_scale": lambda w: update(w["verdict"], rating_value=7),
     "claim_statement_not_blank": lambda w: update(w["claim"], statement=""),
+    "claim_external_id_not_blank": lambda w: update(w["claim"], external_id=""),
+    "claim_external_id_unique": lambda w: make_claim(external_id=w["claim"].external_id),
     "claim_value_type_valid": lambda w: update(w["claim"], value_type="colour"),
     "claim_status_valid": lambda w: update(w["claim"], status="done"),
     "claim_reviewed_has_verdict": lambda w: update(w["claim"], status="reviewed"),

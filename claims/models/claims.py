@@ -3,6 +3,7 @@
 import functools
 import math
 import operator
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -312,7 +313,20 @@ class ClaimQuerySet(models.QuerySet):
         )
 
 
+def new_external_id() -> str:
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
 class Claim(Timestamped):
+    # How the claim is known outside this database: a partner's id for an imported claim,
+    # else a UUID. Dumps and imports match claims by it (README, "Import").
+    external_id = models.CharField(
+        _("external id"),
+        max_length=200,
+        default=new_external_id,
+        editable=False,
+        help_text=_("The claim's id in the file it was imported from, else one of its own."),
+    )
     statement = models.TextField(
         _("statement"), help_text=_("The proposition under review, in a canonical wording.")
     )
@@ -446,6 +460,14 @@ class Claim(Timestamped):
                 ),
             ),
             models.CheckConstraint(condition=~Q(statement=""), name="claim_statement_not_blank"),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                name="claim_external_id_unique",
+                violation_error_message=_("Another claim already has this external id."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(external_id=""), name="claim_external_id_not_blank"
+            ),
             choices_constraint("claim", "value_type", ValueType),
             choices_constraint("claim", "status", ClaimStatus),
             models.CheckConstraint(

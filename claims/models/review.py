@@ -3,6 +3,7 @@
 import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .base import choices_constraint
@@ -79,7 +80,8 @@ class ReviewEvent(models.Model):
         verbose_name=_("actor"),
         help_text=_("Empty when the tracker itself acted."),
     )
-    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    # Now, unless an import gives the time the step was taken (README, "Import").
+    created_at = models.DateTimeField(_("at"), default=timezone.now, editable=False, db_index=True)
     action = models.CharField(_("action"), max_length=30, choices=ReviewAction.choices)
     old_value = models.CharField(_("from"), max_length=300, blank=True)
     new_value = models.CharField(_("to"), max_length=300, blank=True)

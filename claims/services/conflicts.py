@@ -2,11 +2,14 @@
 in step with the values, and carries each conflict through its lifecycle."""
 
 import hashlib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import combinations
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -154,64 +157,108 @@ def fact_key(claim: Claim) -> str:
     return f"fact:{claim.subject_id}:{normalize_name(claim.property)}:{claim.value_type}"
 
 
+# Every fact at once: an import takes it alone, every other write of versions shares it.
+ALL_FACTS = "facts:all"
+# Set while a transaction holds every fact (``lock_all_facts``): no key is locked one by one.
+_all_facts_locked: ContextVar[bool] = ContextVar("all_facts_locked", default=False)
+
+
 def lock_facts(*claims: Claim) -> None:
     """Serialise the writes of a fact's versions, on PostgreSQL: an advisory lock on each
     fact's key (in key order), held to the end of the transaction. Every service that records,
     edits, ranks or deletes a version, decides a conflict or reviews a claim takes it first,
-    before any row lock.
+    before any row lock — with a shared lock on every fact, which an import takes alone.
 
     Row locks are not enough: two editors creating a new claim of one fact at once each lock
     only the claims they can see, and neither sees the other's uncommitted claim, so their
     versions would never be compared. With the key locked, the second waits for the first to
-    commit, then reads its versions. (SQLite lets one writer at a time: nothing to do.)"""
-    if connection.vendor != "postgresql":
+    commit, then reads its versions. (SQLite lets one writer at a time: nothing to do.)
+
+    One statement: the locks are taken in the array's order."""
+    if connection.vendor != "postgresql" or _all_facts_locked.get():
         return
+    keys = [ALL_FACTS, *sorted({fact_key(claim) for claim in claims})]
     with connection.cursor() as cursor:
-        for key in sorted({fact_key(claim) for claim in claims}):
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+        cursor.execute(
+            "SELECT CASE WHEN n = 1 THEN pg_advisory_xact_lock_shared(hashtextextended(k, 0)) "
+            "ELSE pg_advisory_xact_lock(hashtextextended(k, 0)) END "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS t(k, n)",
+            [keys],
+        )
 
 
-@service
+@contextmanager
+def all_facts_locked():
+    """Hold every fact to the end of the transaction (an import): writes of versions by
+    others wait, and the import's own runs of the engine lock no key one by one — a big
+    import would otherwise fill PostgreSQL's lock table."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [ALL_FACTS])
+    token = _all_facts_locked.set(True)
+    try:
+        yield
+    finally:
+        _all_facts_locked.reset(token)
+
+
 def detect_conflicts(claim: Claim, *, by) -> DetectionResult:
     """Compare every pair of versions of the fact ``claim`` states — its own appearances and
     those of claims on the same subject and property — and bring the conflicts in step.
 
     New disagreements open a conflict; an open one whose versions came to agree is closed with
     a note; a closed one whose versions changed is reopened; a conflict flagged by hand is left
-    to people. Idempotent. A fixed number of queries whatever the number of pairs: lock and
-    read the group, its appearances, their entities, its conflicts; then at most one bulk
-    write (and its history) per kind of change.
-    """
-    result = DetectionResult()
-    lock_facts(claim)
-    # Lock the fact group's claims, in id order: two runs on one group (two editors adding
-    # versions at once) would otherwise both create the same new conflict, and a claim being
-    # marked reviewed counts its open conflicts under this lock.
-    group = {
-        member.pk: member
-        for member in Claim.objects.same_fact_as(claim).order_by("pk").select_for_update()
-    }
-    result.claim_ids = set(group)
-    appearances = list(
-        Appearance.objects.filter(claim__in=group)
-        .select_related("source")
-        .prefetch_related("value_entities")
-        .order_by("pk")
-    )
+    to people. Idempotent."""
+    return detect_facts([claim], by=by)
+
+
+@dataclass
+class _Changes:
+    """What a run of the engine writes, gathered over every fact it compares."""
+
+    to_create: list[Conflict] = field(default_factory=list)
+    to_update: list[Conflict] = field(default_factory=list)
+    events: list[tuple[Conflict, str, str]] = field(default_factory=list)
+    rerank: list[Appearance] = field(default_factory=list)
+
+
+def _fact_groups(claims: list[Claim]) -> dict[str, tuple[Claim, dict[int, Claim]]]:
+    """Fact key → (the claim whose options compare it, its claims by id), for the facts
+    ``claims`` state; the claims locked, in id order (one query)."""
+    compared_by: dict[str, Claim] = {}
+    for claim in claims:
+        compared_by.setdefault(fact_key(claim), claim)
+    structured = [c for c in claims if not fact_key(c).startswith("claim:")]
+    found = Q(pk__in=[claim.pk for claim in claims])
+    if structured:
+        # A superset of the facts' claims (any subject with any property): sorted out below.
+        found |= Q(
+            subject_id__in={c.subject_id for c in structured},
+            property_key__in={normalize_name(c.property) for c in structured},
+            value_type__in={c.value_type for c in structured},
+        )
+    groups = {key: (claim, {}) for key, claim in compared_by.items()}
+    # Locked in id order: two runs on one fact (two editors adding versions at once) would
+    # otherwise both create the same new conflict, and a claim being marked reviewed counts
+    # its open conflicts under this lock.
+    for member in Claim.objects.filter(found).order_by("pk").select_for_update():
+        if (key := fact_key(member)) in groups:
+            groups[key][1][member.pk] = member
+    return groups
+
+
+def _compare_fact(
+    claim: Claim,
+    appearances: list[Appearance],
+    existing: dict[tuple[int, int], Conflict],
+    changes: _Changes,
+    result: DetectionResult,
+    now,
+) -> None:
+    """Compare the versions of one fact (``appearances``, with ``claim``'s options) and add to
+    ``changes`` what brings its conflicts (``existing``, by pair) in step."""
     versions = versions_of(appearances, claim.value_type)
-    claim_of = {appearance.pk: group[appearance.claim_id] for appearance in appearances}
-    existing = {
-        (conflict.appearance_a_id, conflict.appearance_b_id): conflict
-        for conflict in Conflict.objects.involving(list(group))
-    }
-
-    now = timezone.now()
-    to_create: list[Conflict] = []
-    to_update: list[Conflict] = []
-    events: list[tuple[Conflict, str, str]] = []
-    appearances_to_rerank: list[Appearance] = []
     by_id = {appearance.pk: appearance for appearance in appearances}
-
     for a_id, b_id in combinations(sorted(versions), 2):
         a, b = versions[a_id], versions[b_id]
         difference = compare(
@@ -229,29 +276,29 @@ def detect_conflicts(claim: Claim, *, by) -> DetectionResult:
         print_ = fingerprint(a, b, claim)
         if conflict is None:
             conflict = Conflict(
-                claim=claim_of[a_id],
+                claim_id=by_id[a_id].claim_id,
                 appearance_a_id=a_id,
                 appearance_b_id=b_id,
                 origin=ConflictOrigin.AUTO,
             )
             _apply_difference(conflict, difference, print_)
-            to_create.append(conflict)
+            changes.to_create.append(conflict)
             result.opened += 1
         elif conflict.origin == ConflictOrigin.MANUAL or conflict.fingerprint == print_:
             result.unchanged += 1
         elif conflict.state == ConflictState.OPEN:
             _apply_difference(conflict, difference, print_)
             conflict.updated_at = now
-            to_update.append(conflict)
+            changes.to_update.append(conflict)
             result.updated += 1
         else:
             if conflict.resolution == ConflictResolution.PREVAILS:
-                appearances_to_rerank += [by_id[a_id], by_id[b_id]]
+                changes.rerank += [by_id[a_id], by_id[b_id]]
             _open(conflict)
             _apply_difference(conflict, difference, print_)
             conflict.updated_at = now
-            to_update.append(conflict)
-            events.append(
+            changes.to_update.append(conflict)
+            changes.events.append(
                 (
                     conflict,
                     ReviewAction.CONFLICT_REOPENED,
@@ -276,31 +323,35 @@ def detect_conflicts(claim: Claim, *, by) -> DetectionResult:
         conflict.resolved_at = conflict.updated_at = now
         if both_here:
             conflict.fingerprint = fingerprint(versions[a_id], versions[b_id], claim)
-        to_update.append(conflict)
-        events.append((conflict, ReviewAction.CONFLICT_CLOSED, conflict.resolution_note))
+        changes.to_update.append(conflict)
+        changes.events.append((conflict, ReviewAction.CONFLICT_CLOSED, conflict.resolution_note))
         result.closed += 1
 
-    if to_create:
-        bulk_create_with_history(to_create, Conflict, default_user=policy.user_of(by))
-        events += [
-            (conflict, ReviewAction.CONFLICT_DETECTED, conflict.detail) for conflict in to_create
+
+def _write(changes: _Changes, *, by, now) -> None:
+    """At most one bulk write (and its history) per kind of change."""
+    if changes.to_create:
+        bulk_create_with_history(changes.to_create, Conflict, default_user=policy.user_of(by))
+        changes.events += [
+            (conflict, ReviewAction.CONFLICT_DETECTED, conflict.detail)
+            for conflict in changes.to_create
         ]
-    if to_update:
+    if changes.to_update:
         bulk_update_with_history(
-            to_update, Conflict, CONFLICT_FIELDS, default_user=policy.user_of(by)
+            changes.to_update, Conflict, CONFLICT_FIELDS, default_user=policy.user_of(by)
         )
-    if appearances_to_rerank:
-        for appearance in appearances_to_rerank:
+    if changes.rerank:
+        for appearance in changes.rerank:
             # A new revision: a form opened on the old rank is stale.
             appearance.rank, appearance.rank_reason = Rank.NORMAL, ""
             appearance.version += 1
             appearance.updated_at = now
         Appearance.objects.bulk_update(
-            appearances_to_rerank, ["rank", "rank_reason", "version", "updated_at"]
+            changes.rerank, ["rank", "rank_reason", "version", "updated_at"]
         )
-        for appearance in appearances_to_rerank:  # rare: a decided conflict reopened
+        for appearance in changes.rerank:  # rare: a decided conflict reopened
             record_history(appearance, by=by)
-    if events:
+    if changes.events:
         ReviewEvent.objects.bulk_create(
             ReviewEvent(
                 claim_id=conflict.claim_id,
@@ -309,24 +360,63 @@ def detect_conflicts(claim: Claim, *, by) -> DetectionResult:
                 new_value=conflict.state,
                 note=note,
                 conflict_id=conflict.pk,
+                created_at=now,
             )
-            for conflict, action, note in events
+            for conflict, action, note in changes.events
         )
+
+
+@service
+def detect_facts(claims, *, by) -> DetectionResult:
+    """``detect_conflicts`` for every fact ``claims`` state at once (an import's batch), each
+    fact compared with the options of the first of ``claims`` that states it.
+
+    A fixed number of queries whatever the number of facts and pairs: lock the facts, read
+    their claims (locked), their appearances, their entities, their conflicts; then at most
+    one bulk write (and its history) per kind of change."""
+    claims = list(claims)
+    result = DetectionResult()
+    if not claims:
+        return result
+    lock_facts(*claims)
+    groups = _fact_groups(claims)
+    claim_of = {pk: member for _claim, members in groups.values() for pk, member in members.items()}
+    result.claim_ids = set(claim_of)
+    appearances: dict[int, list[Appearance]] = {}
+    for appearance in (
+        Appearance.objects.filter(claim__in=list(claim_of))
+        .select_related("source")
+        .prefetch_related("value_entities")
+        .order_by("pk")
+    ):
+        appearances.setdefault(appearance.claim_id, []).append(appearance)
+    conflicts = (
+        Conflict.objects.involving(list(claim_of))
+        .annotate(claim_a=F("appearance_a__claim_id"), claim_b=F("appearance_b__claim_id"))
+        .order_by("pk")
+    )
+    # Each conflict is brought in step once, with the first fact it involves (a conflict
+    # between versions of two facts — a claim moved to another property — involves both).
+    fact_of = {pk: key for key, (_claim, members) in groups.items() for pk in members}
+    existing: dict[str, dict[tuple[int, int], Conflict]] = {key: {} for key in groups}
+    for conflict in conflicts:
+        key = fact_of.get(conflict.claim_a) or fact_of[conflict.claim_b]
+        existing[key][(conflict.appearance_a_id, conflict.appearance_b_id)] = conflict
+
+    now = timezone.now()
+    changes = _Changes()
+    for key, (claim, members) in groups.items():
+        versions = [a for pk in sorted(members) for a in appearances.get(pk, [])]
+        versions.sort(key=lambda appearance: appearance.pk)
+        _compare_fact(claim, versions, existing[key], changes, result, now)
+    _write(changes, by=by, now=now)
     return result
 
 
 def detect_conflicts_for_appearances(appearances, *, by) -> DetectionResult:
-    """Run the engine once per fact group touched by ``appearances`` (claims as ids too).
-    Their facts are locked first, all at once in key order, so that two such runs over the
-    same facts wait for each other instead of deadlocking."""
-    result = DetectionResult()
+    """Run the engine on every fact touched by ``appearances`` (claims as ids too)."""
     claim_ids = {getattr(item, "claim_id", item) for item in appearances}
-    claims = list(Claim.objects.filter(pk__in=claim_ids).order_by("pk"))
-    lock_facts(*claims)
-    for claim in claims:
-        if claim.pk not in result.claim_ids:
-            result += detect_conflicts(claim, by=by)
-    return result
+    return detect_facts(Claim.objects.filter(pk__in=claim_ids).order_by("pk"), by=by)
 
 
 # --- Lifecycle ----------------------------------------------------------------------------------

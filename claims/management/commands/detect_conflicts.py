@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from claims.models import Claim
 from claims.policy import SYSTEM
-from claims.services import DetectionResult, detect_conflicts
+from claims.services import DetectionResult, detect_facts
 
 BAR_WIDTH = 30
 
@@ -35,11 +35,12 @@ class Command(BaseCommand):
             batch = list(claims.filter(pk__gt=last_pk)[:batch_size])
             if not batch:
                 break
-            for item in batch:
-                # A claim already compared as part of another claim's fact group is skipped.
-                if item.pk not in summary.claim_ids:
-                    summary += detect_conflicts(item, by=SYSTEM)
-                scanned += 1
+            # The facts of a batch are compared in one run; a claim already compared as part
+            # of an earlier batch's fact is skipped.
+            summary += detect_facts(
+                [item for item in batch if item.pk not in summary.claim_ids], by=SYSTEM
+            )
+            scanned += len(batch)
             last_pk = batch[-1].pk
             self._progress(scanned, total)
         self.stdout.write("")
