@@ -53,7 +53,7 @@ def claims_csv(claims) -> Iterator[str]:
         yield writer.writerow([_csv_cell(value) for value in row])
 
 
-def _value(version: Appearance, value_type: str):
+def version_value(version: Appearance, value_type: str):
     """A version's value as JSON: names for entities, a string for a number (no float
     rounding) or a date (as precise as it was said: "2021", "2022-05", "2018-06-26")."""
     if value_type == ValueType.ENTITIES:
@@ -97,7 +97,7 @@ def claim_json(claim: Claim) -> dict:
                 "end": version.end,
                 "said_on": precise_date_text(version, "said_on"),
                 "as_of": precise_date_text(version, "as_of"),
-                "value": _value(version, claim.value_type),
+                "value": version_value(version, claim.value_type),
                 "rank": version.rank,
             }
             for version in claim.appearances.all()

@@ -31,6 +31,7 @@ from .demo import DemoResult, load_demo
 from .entities import add_entity, change_entity, delete_entity
 from .evidence import add_evidence, change_evidence, remove_evidence
 from .history import TimelineEntry, claim_timeline
+from .imports import import_records
 from .merging import merge_claims
 from .review import change_conflict, flag_conflict, record_event
 from .search import (
@@ -103,6 +104,7 @@ __all__ = [
     "dismiss_conflict",
     "flag_conflict",
     "highlight_segments",
+    "import_records",
     "html_to_text",
     "load_demo",
     "locate_quote",

@@ -1,0 +1,38 @@
+"""The desk's files in and out (README, "Import" and "Exports"): the full JSON dump, the CSV of
+versions and schema.org ClaimReview. Readers turn a file into records; one service writes
+them (``claims.services.import_records``)."""
+
+from collections.abc import Iterator
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .dump import FORMAT, read_dump
+from .records import Record
+from .table import read_csv
+
+# How much of a file is read to tell its format.
+SNIFF = 4096
+
+
+class ImportFormat(models.TextChoices):
+    DUMP = "dump", _("the desk's full dump (JSON)")
+    CSV = "csv", _("CSV of versions")
+
+
+def sniff(file) -> str:
+    """The format of a binary file, told from its first bytes: a dump names its format first;
+    other JSON is ClaimReview; anything else is read as CSV."""
+    start = file.read(SNIFF)
+    file.seek(0)
+    if start.lstrip().startswith(b"{") and FORMAT.encode() in start:
+        return ImportFormat.DUMP
+    return ImportFormat.CSV
+
+
+def records_of(file, format: str | None = None) -> Iterator[Record]:
+    """The records of a binary file in ``format`` (by default told from its content)."""
+    format = format or sniff(file)
+    if format == ImportFormat.DUMP:
+        return read_dump(file)
+    return read_csv(file)

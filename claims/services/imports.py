@@ -1,0 +1,1128 @@
+"""Importing a file's records (README, "Import"): the domain rules of the services, applied a
+batch at a time — each row validated as the services validate it, written with bulk inserts
+and their history, the engine run once per batch of facts — in one transaction that is
+rolled back when any record has a problem, so that a file comes in whole or not at all.
+
+Matching, so that importing a file again changes nothing: an entity by its name or an alias
+(case and accents aside), a source by its URL, else its text (its content hash), a claim by
+its external id, a version by its claim, source, quote and place, evidence by its claim and
+source, a conflict by its pair of versions, a review event by its claim, time and step. What
+is found is left as the desk has it; the report counts it as unchanged."""
+
+import datetime
+import hashlib
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from itertools import groupby
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from claims import policy
+from claims.dates import PreciseDate
+from claims.interchange.records import ImportReport, Record
+from claims.models import (
+    Alias,
+    Appearance,
+    Attribution,
+    Claim,
+    ClaimStatus,
+    Conflict,
+    ConflictKind,
+    ConflictOrigin,
+    ConflictResolution,
+    ConflictState,
+    ConflictTiming,
+    Entity,
+    EntityKind,
+    Evidence,
+    Rank,
+    ReviewAction,
+    ReviewEvent,
+    Source,
+    SourceKind,
+    Stance,
+    ValueType,
+    Verdict,
+)
+from claims.text import normalize_name, normalize_text
+
+from .base import service_context
+from .conflicts import all_facts_locked, detect_facts, fingerprint, versions_of
+from .search import refresh_search
+
+BATCH = 1000
+# The engine's batch at the end: the facts of this many claims compared in one run.
+DETECTION_BATCH = 500
+
+
+class _RolledBack(Exception):
+    """Undo the import's transaction: it had problems, or was a dry run."""
+
+
+def import_records(
+    *,
+    records: Iterable[Record],
+    by,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH,
+) -> ImportReport:
+    """Import ``records`` (from ``claims.interchange``'s readers) as ``by``, all or nothing:
+    the report lists every problem, with its place in the file and its field, and when it
+    lists any, nothing was written. ``dry_run`` checks the whole file and writes nothing.
+    ``progress`` is told how many records have been read, after each batch."""
+    for action in ("add_entity", "add_source", "add_claim", "record_appearance", "add_evidence"):
+        policy.require(by, action)
+    report = ImportReport()
+    try:
+        with service_context(), transaction.atomic(), all_facts_locked():
+            importer = _Importer(by=by, report=report)
+            importer.run(records, progress=progress, batch_size=batch_size)
+            if not report.ok or dry_run:
+                raise _RolledBack
+    except _RolledBack:
+        pass
+    # A batch checks each step for all its records before the next: list them in file order.
+    report.problems.sort(key=lambda problem: problem.position)
+    return report
+
+
+def _messages(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {NON_FIELD_ERRORS: error.messages}
+
+
+class _Fields:
+    """A record's fields, read with the problems reported at the record's place and under the
+    file's name for the field. ``names`` maps a model field to the file's name for it."""
+
+    def __init__(self, importer: "_Importer", record: Record, names: dict | None = None):
+        self.importer = importer
+        self.position = record.position
+        self.where = record.where
+        self.names = names or {}
+        self.failed = False
+        self.told: set[str] = set()
+        self.data = record.data if isinstance(record.data, dict) else {}
+        if not isinstance(record.data, dict):
+            self.problem("", _("expected an object with named fields"))
+
+    def problem(self, name: str, message: str) -> None:
+        """Report a problem with the field ``name`` (the model's or the file's name); the first
+        one a field has is enough, and a record that is not an object has only that one."""
+        name = self.names.get(name, name)
+        if name in self.told or "" in self.told and not self.data:
+            self.failed = True
+            return
+        self.told.add(name)
+        self.importer.report.problem(self.where, name, message, position=self.position)
+        self.failed = True
+
+    def given(self, name: str) -> bool:
+        return self.data.get(name) not in (None, "")
+
+    def text(self, name: str, *, required: bool = False) -> str:
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.problem(name, _("This field is required."))
+            return ""
+        if not isinstance(value, str):
+            self.problem(name, _("expected text"))
+            return ""
+        return str(value)
+
+    def integer(self, name: str) -> int | None:
+        value = self.data.get(name)
+        if value is None or value == "":
+            return None
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.problem(name, _("“%(value)s” is not a whole number.") % {"value": value})
+            return None
+        return value
+
+    def choice(self, name: str, choices: type[models.TextChoices], default: str = "") -> str:
+        value = self.text(name) or default
+        if value and value not in choices.values:
+            self.problem(
+                name,
+                _("“%(value)s” is not one of: %(choices)s.")
+                % {"value": value[:40], "choices": ", ".join(choices.values)},
+            )
+            return default
+        return value
+
+    def date(self, name: str) -> tuple[datetime.date | None, str]:
+        value = self.text(name)
+        if not value:
+            return None, ""
+        try:
+            date = PreciseDate.parse(value)
+        except ValueError as error:
+            self.problem(name, str(error))
+            return None, ""
+        return date.value, date.precision
+
+    def timestamp(self, name: str) -> datetime.datetime | None:
+        value = self.text(name)
+        if not value:
+            return None
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            self.problem(
+                name,
+                _("“%(value)s” is not a date and time (ISO 8601, e.g. 2024-05-02T14:30:00Z).")
+                % {"value": value[:40]},
+            )
+            return None
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, datetime.UTC)
+        return moment
+
+    def boolean(self, name: str) -> bool | None:
+        value = self.data.get(name)
+        if value is None or value == "" or isinstance(value, bool):
+            return value if isinstance(value, bool) else None
+        folded = normalize_name(str(value))
+        if folded in ("true", "yes", "oui", "vrai", "1"):
+            return True
+        if folded in ("false", "no", "non", "faux", "0"):
+            return False
+        self.problem(name, _("“%(value)s” is not yes or no.") % {"value": str(value)[:40]})
+        return None
+
+    def decimal(self, name: str) -> Decimal | None:
+        value = self.data.get(name)
+        if value is None or value == "":
+            return None
+        try:
+            number = Decimal(str(value).strip().replace(",", "."))
+        except InvalidOperation:
+            number = None
+        if isinstance(value, bool) or number is None or not number.is_finite():
+            self.problem(name, _("“%(value)s” is not a number.") % {"value": str(value)[:40]})
+            return None
+        return number
+
+    def ref(self, name: str, kind: str) -> int | None:
+        """The database id of the item of list ``kind`` that the field names by its id."""
+        value = self.data.get(name)
+        if value is None:
+            return None
+        pk = self.importer.refs[kind].get(value) if isinstance(value, int) else None
+        if pk is None:
+            self.problem(
+                name,
+                _("“%(value)s” is not the id of an item of “%(kind)s” read before.")
+                % {"value": str(value)[:40], "kind": kind},
+            )
+        return pk
+
+    def person(self, name: str):
+        username = self.text(name)
+        return self.importer.person(username) if username else None
+
+    def validate(self, instance: models.Model, *, exclude=()) -> None:
+        """The model's own validation (fields and ``clean``), each message under its field."""
+        try:
+            instance.full_clean(
+                exclude=list(exclude), validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            for field, messages in _messages(error).items():
+                self.problem("" if field == NON_FIELD_ERRORS else field, " ".join(messages))
+
+
+FOREIGN_KEYS = {
+    Source: ["publisher", "added_by"],
+    Claim: ["subject", "verdict", "proposed_verdict", "proposed_by", "assignee", "created_by",
+            "merged_into"],
+    Appearance: ["claim", "source", "speaker", "added_by", "value_entities"],
+    Evidence: ["claim", "source", "added_by"],
+}  # fmt: skip
+
+
+class _Importer:
+    def __init__(self, *, by, report: ImportReport):
+        self.by = by
+        self.user = policy.user_of(by)
+        self.report = report
+        self.may_review = policy.can(by, "review_claim")
+        self.may_decide = policy.can(by, "decide_conflict")
+        # A dump's ids (its rank in its list) → database ids, per list.
+        self.refs: dict[str, dict[int, int]] = {
+            kind: {} for kind in ("entities", "sources", "claims", "versions", "conflicts")
+        }
+        self.people: dict[str, object] = {}
+        self.verdicts = {verdict.slug: verdict for verdict in Verdict.objects.all()}
+        # Rows with a larger id than these were made by this import.
+        self.newest = {
+            model: model.objects.aggregate(newest=models.Max("pk"))["newest"] or 0
+            for model in (Claim, Appearance)
+        }
+        self.touched: set[int] = set()  # claims whose facts the engine compares at the end
+        self.merges: list[tuple[str, int, int]] = []  # (where, claim, dump id merged into)
+        self.left_out = {"reviews": 0, "decisions": 0}
+
+    # --- The run ----------------------------------------------------------------------------
+
+    def run(self, records: Iterable[Record], *, progress, batch_size: int) -> None:
+        handlers = {
+            "entities": self.entities,
+            "sources": self.sources,
+            "claims": self.claims,
+            "versions": self.versions,
+            "evidence": self.evidence,
+            "conflicts": self.conflicts,
+            "events": self.events,
+            "rows": self.rows,
+        }
+        for kind, group in groupby(records, key=lambda record: record.kind):
+            handler = handlers.get(kind)
+            batch: list[Record] = []
+            for record in group:
+                self.report.records += 1
+                if handler is None:
+                    self.report.problem(record.where, "", str(record.data))
+                    continue
+                batch.append(record._replace(position=self.report.records))
+                if len(batch) >= batch_size:
+                    handler(batch)
+                    batch = []
+                    if progress:
+                        progress(self.report.records)
+            if batch:
+                handler(batch)
+            if progress:
+                progress(self.report.records)
+        self.finish()
+
+    def finish(self) -> None:
+        self.apply_merges()
+        touched = sorted(self.touched)
+        if self.report.ok:
+            for start in range(0, len(touched), DETECTION_BATCH):
+                claims = Claim.objects.filter(pk__in=touched[start : start + DETECTION_BATCH])
+                self.report.conflicts_opened += detect_facts(
+                    claims.order_by("pk"), by=self.by
+                ).opened
+        if self.left_out["reviews"]:
+            self.report.notes.append(
+                _(
+                    "%(count)d claims came in as new, without their status, verdict, "
+                    "assignment, merge or review history: your role does not allow you to "
+                    "review."
+                )
+                % {"count": self.left_out["reviews"]}
+            )
+        if self.left_out["decisions"]:
+            self.report.notes.append(
+                _(
+                    "%(count)d conflict decisions and ranks were left out: your role does not "
+                    "allow you to decide conflicts, which came in open."
+                )
+                % {"count": self.left_out["decisions"]}
+            )
+
+    def person(self, username: str):
+        """The user called ``username``; one the desk does not know is added, inactive and
+        without a password, so that the history keeps the name."""
+        if username not in self.people:
+            User = get_user_model()
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, is_active=False)
+                user.set_unusable_password()
+                user.save()
+                self.report.created["people"] += 1
+            self.people[username] = user
+        return self.people[username]
+
+    def register(self, fields: _Fields, kind: str, pk: int) -> None:
+        """Note the database id of the item the record describes, under the record's id."""
+        ident = fields.data.get("id")
+        if ident is None:
+            return
+        if not isinstance(ident, int) or isinstance(ident, bool):
+            fields.problem("id", _("An id is a whole number."))
+        elif ident in self.refs[kind]:
+            fields.problem("id", _("Another item of this list has the id %(id)d.") % {"id": ident})
+        else:
+            self.refs[kind][ident] = pk
+
+    # --- Entities ---------------------------------------------------------------------------
+
+    def entities(self, batch: list[Record]) -> None:
+        wanted = []
+        for record in batch:
+            fields = _Fields(self, record)
+            entity = Entity(
+                name=fields.text("name", required=True),
+                kind=fields.choice("kind", EntityKind, EntityKind.OTHER),
+                wikidata_id=fields.text("wikidata_id"),
+                description=fields.text("description"),
+            )
+            if created_at := fields.timestamp("created_at"):
+                entity.created_at = created_at
+            fields.validate(entity)
+            aliases = self.aliases(fields)
+            wanted.append((fields, entity, aliases))
+        pks = self.resolve_entities(
+            [(entity, aliases) for fields, entity, aliases in wanted if not fields.failed]
+        )
+        for fields, _entity, _aliases in wanted:
+            if not fields.failed:
+                self.register(fields, "entities", pks.pop(0))
+
+    def aliases(self, fields: _Fields) -> list[Alias]:
+        value = fields.data.get("aliases") or []
+        if not isinstance(value, list):
+            fields.problem("aliases", _("expected a list of names"))
+            return []
+        aliases = []
+        for item in value:
+            name, language = (item, "") if isinstance(item, str) else (None, "")
+            if isinstance(item, dict):
+                name, language = item.get("name"), item.get("language") or ""
+            if not isinstance(name, str) or not isinstance(language, str):
+                fields.problem("aliases", _("An alias is a name, or a name and a language."))
+                continue
+            alias = Alias(name=name.strip(), language=language)
+            try:
+                alias.full_clean(exclude=["entity"], validate_constraints=False)
+            except ValidationError as error:
+                messages = " ".join(m for ms in _messages(error).values() for m in ms)
+                fields.problem("aliases", f"“{name[:60]}”: {messages}")
+                continue
+            aliases.append(alias)
+        return aliases
+
+    def resolve_entities(self, wanted: list[tuple[Entity, list[Alias]]]) -> list[int]:
+        """The ids of the entities ``wanted`` (validated, unsaved, with their aliases): one
+        the desk has under its Wikidata id, or called by its name or one of its aliases, else
+        a new one. Three queries, and the bulk inserts."""
+        keys = {key for entity, aliases in wanted for key in _keys(entity, aliases)}
+        wikidata = {entity.wikidata_id for entity, _aliases in wanted if entity.wikidata_id}
+        known: dict[str, int] = {}
+        for entity in Entity.objects.named_any(keys).prefetch_related("aliases").order_by("pk"):
+            for key in _keys(entity, entity.aliases.all()):
+                known.setdefault(key, entity.pk)
+        by_wikidata = dict(
+            Entity.objects.filter(wikidata_id__in=wikidata).values_list("wikidata_id", "pk")
+        )
+        chosen: list[int | Entity] = []
+        new: dict[str, Entity] = {}  # key → an entity this batch adds
+        for entity, aliases in wanted:
+            keys = _keys(entity, aliases)
+            found = by_wikidata.get(entity.wikidata_id) if entity.wikidata_id else None
+            found = found or next((known[key] for key in keys if key in known), None)
+            found = found or next((new[key] for key in keys if key in new), None)
+            if found is None:
+                found = entity
+                entity.import_aliases = aliases
+                for key in keys:
+                    new.setdefault(key, entity)
+                self.report.created["entities"] += 1
+            else:
+                self.report.unchanged["entities"] += 1
+            chosen.append(found)
+        created = list({id(entity): entity for entity in new.values()}.values())
+        if created:
+            bulk_create_with_history(created, Entity, default_user=self.user)
+            rows = []
+            for entity in created:
+                seen = {entity.normalized_name}
+                for alias in entity.import_aliases:
+                    if alias.normalized not in seen:
+                        seen.add(alias.normalized)
+                        alias.entity = entity
+                        rows.append(alias)
+            Alias.objects.bulk_create(rows)
+        return [item if isinstance(item, int) else item.pk for item in chosen]
+
+    def mentioned(self, names: dict[str, str]) -> dict[str, int]:
+        """Entities named in a CSV's cells: folded name → id, each found or made (``names``:
+        name → the kind a new one gets)."""
+        wanted = [(Entity(name=name, kind=kind), []) for name, kind in names.items()]
+        for entity, _aliases in wanted:
+            entity.normalized_name = normalize_name(entity.name)
+        pks = self.resolve_entities(wanted)
+        return {normalize_name(name): pk for name, pk in zip(names, pks, strict=True)}
+
+    # --- Sources ----------------------------------------------------------------------------
+
+    def sources(self, batch: list[Record]) -> None:
+        wanted = []
+        for record in batch:
+            fields = _Fields(self, record, {"published_on": "published"})
+            source = self.source_of(fields, publisher=fields.ref("publisher", "entities"))
+            wanted.append((fields, source))
+        pks = self.resolve_sources([source for fields, source in wanted if not fields.failed])
+        for fields, _source in wanted:
+            if not fields.failed:
+                self.register(fields, "sources", pks.pop(0))
+
+    def source_of(self, fields: _Fields, *, prefix: str = "", publisher=None) -> Source:
+        """A source from the record's fields (their names starting with ``prefix``), validated
+        as the services validate it."""
+        published, precision = fields.date(f"{prefix}published")
+        source = Source(
+            title=fields.text(f"{prefix}title", required=True),
+            url=fields.text(f"{prefix}url"),
+            publisher_id=publisher,
+            kind=fields.choice(f"{prefix}kind", SourceKind, SourceKind.ARTICLE),
+            language=fields.text(f"{prefix}language")
+            or (settings.LANGUAGE_CODE[:2] if prefix else ""),
+            published_on=published,
+            published_precision=precision,
+            text=fields.text(f"{prefix}text"),
+            added_by=fields.person("added_by") or self.user,
+        )
+        if created_at := fields.timestamp("created_at"):
+            source.created_at = created_at
+        names = {name: f"{prefix}{name}" for name in ("title", "url", "kind", "language", "text")}
+        names["published_on"] = names["published_precision"] = f"{prefix}published"
+        fields.names.update(names)
+        fields.validate(source, exclude=FOREIGN_KEYS[Source])
+        return source
+
+    def resolve_sources(self, wanted: list[Source]) -> list[int]:
+        """The ids of the sources ``wanted`` (validated, unsaved): the desk's source with the
+        same URL; without a URL, the same text; without either, the same title. Else new."""
+
+        keys = [_source_keys(source)[0] for source in wanted]
+        found = {}
+        existing = Source.objects.filter(
+            models.Q(url__in={value for kind, value in keys if kind == "url"})
+            | models.Q(content_sha256__in={value for kind, value in keys if kind == "text"})
+            | models.Q(
+                url="", text="", title__in={value for kind, value in keys if kind == "title"}
+            )
+        ).order_by("pk")
+        for source in existing:
+            for source_key in _source_keys(source):
+                found.setdefault(source_key, source.pk)
+        chosen, new = [], {}
+        for source, source_key in zip(wanted, keys, strict=True):
+            if source_key in found:
+                chosen.append(found[source_key])
+                self.report.unchanged["sources"] += 1
+            elif source_key in new:
+                chosen.append(new[source_key])
+                self.report.unchanged["sources"] += 1
+            else:
+                new[source_key] = source
+                chosen.append(source)
+                self.report.created["sources"] += 1
+        if new:
+            bulk_create_with_history(list(new.values()), Source, default_user=self.user)
+            refresh_search(sources=[source.pk for source in new.values()])
+        return [item if isinstance(item, int) else item.pk for item in chosen]
+
+    # --- Claims -----------------------------------------------------------------------------
+
+    def claims(self, batch: list[Record]) -> None:
+        wanted = []
+        for record in batch:
+            fields = _Fields(self, record)
+            claim = self.claim_of(fields, subject=fields.ref("subject", "entities"))
+            claim.external_id = fields.text("external_id") or claim.external_id
+            self.dumped_review(fields, claim)
+            wanted.append((fields, claim))
+        wanted = [(fields, claim) for fields, claim in wanted if not fields.failed]
+        for (fields, claim), found in zip(wanted, self.resolve_claims(wanted), strict=True):
+            if found is None:
+                continue
+            if found.pk > self.newest[Claim] and found is not claim:
+                fields.problem("external_id", _("Another claim of the file has this id."))
+                continue
+            self.register(fields, "claims", found.pk)
+            if found is claim and fields.given("merged_into") and self.may_review:
+                self.merges.append((fields.where, claim, fields.data["merged_into"]))
+
+    def claim_of(self, fields: _Fields, *, subject: int | None) -> Claim:
+        """A claim from the record's fields, validated as ``create_claim`` validates it."""
+        claim = Claim(
+            statement=normalize_text(fields.text("statement", required=True)).strip(),
+            subject_id=subject,
+            property=fields.text("property"),
+            value_type=fields.choice("value_type", ValueType, ValueType.NONE),
+            tolerance=fields.decimal("tolerance"),
+            compare_text=bool(fields.boolean("compare_text")),
+            created_by=fields.person("created_by") or self.user,
+        )
+        if created_at := fields.timestamp("created_at"):
+            claim.created_at = created_at
+        fields.validate(claim, exclude=FOREIGN_KEYS[Claim])
+        if subject is None and claim.value_type != ValueType.NONE and not fields.given("subject"):
+            fields.problem("subject", _("A structured claim needs a subject."))
+        return claim
+
+    def verdict(self, fields: _Fields, name: str) -> Verdict | None:
+        """The desk's verdict a field names, by its slug or its label in English or French,
+        case and accents aside."""
+        value = fields.text(name)
+        if not value:
+            return None
+        folded = normalize_name(value)
+        for verdict in self.verdicts.values():
+            labels = {verdict.slug, normalize_name(verdict.label), normalize_name(verdict.label_fr)}
+            if folded in labels:
+                return verdict
+        fields.problem(
+            name,
+            _("“%(value)s” is not one of the desk's verdicts (%(verdicts)s).")
+            % {"value": value[:60], "verdicts": ", ".join(self.verdicts)},
+        )
+        return None
+
+    def dumped_review(self, fields: _Fields, claim: Claim) -> None:
+        """A dump's review state of a claim: status, verdict, proposal and assignee — kept
+        only when the importing user may review."""
+        status = fields.choice("status", ClaimStatus, ClaimStatus.NEW)
+        verdict = self.verdict(fields, "verdict")
+        proposed = self.verdict(fields, "proposed_verdict")
+        proposed_by = fields.person("proposed_by")
+        assignee = fields.person("assignee")
+        if not self.may_review:
+            if status != ClaimStatus.NEW or verdict or proposed or assignee:
+                self.left_out["reviews"] += 1
+            return
+        claim.status, claim.verdict, claim.assignee = status, verdict, assignee
+        claim.proposed_verdict, claim.proposed_by = proposed, proposed_by
+        claim.proposal_note = fields.text("proposal_note")
+        if status == ClaimStatus.REVIEWED and verdict is None:
+            fields.problem("verdict", _("A reviewed claim needs a verdict."))
+        if (proposed is None) != (proposed_by is None) or (
+            proposed and status != ClaimStatus.IN_REVIEW
+        ):
+            fields.problem(
+                "proposed_verdict",
+                _("A proposed verdict has its reviewer, and waits on a claim in review."),
+            )
+
+    def resolve_claims(self, wanted: list[tuple[_Fields, Claim]]) -> list[Claim | None]:
+        """The claims ``wanted`` (validated, unsaved) are, by their external ids: the desk's
+        claim, which must state the same (else a problem, and None), or a new one — the first
+        of the batch with its id. One query, and the bulk insert."""
+        found = {
+            claim.external_id: claim
+            for claim in Claim.objects.filter(external_id__in={c.external_id for _f, c in wanted})
+        }
+        chosen, new = [], []
+        for fields, claim in wanted:
+            existing = found.get(claim.external_id)
+            if existing is None:
+                found[claim.external_id] = claim
+                new.append(claim)
+                chosen.append(claim)
+                continue
+            differs = [
+                name
+                for name in ("statement", "subject_id", "property_key", "value_type")
+                if getattr(existing, name) != getattr(claim, name)
+            ]
+            if differs:
+                field = differs[0].removesuffix("_id").removesuffix("_key")
+                fields.problem(
+                    field,
+                    _(
+                        "Claim “%(id)s” says otherwise (“%(statement)s”): an import does not "
+                        "change a claim; give this one another id."
+                    )
+                    % {"id": claim.external_id[:60], "statement": existing.statement[:80]},
+                )
+                chosen.append(None)
+            else:
+                chosen.append(existing)
+        if new:
+            bulk_create_with_history(new, Claim, default_user=self.user)
+            refresh_search(new)
+            self.report.created["claims"] += len(new)
+        self.report.unchanged["claims"] += len(
+            {c.pk for c in chosen if c is not None and c.pk <= self.newest[Claim]}
+        )
+        return chosen
+
+    def apply_merges(self) -> None:
+        """A dump's merged claims point at the claims they were merged into, now that every
+        claim is in."""
+        for where, claim, into in self.merges:
+            target = self.refs["claims"].get(into) if isinstance(into, int) else None
+            if target is None or target == claim.pk:
+                self.report.problem(
+                    where,
+                    "merged_into",
+                    _("“%(value)s” is not the id of another claim of the file.")
+                    % {"value": str(into)[:40]},
+                )
+            elif claim.status != ClaimStatus.ARCHIVED:
+                self.report.problem(
+                    where, "merged_into", _("A claim merged into another stays archived.")
+                )
+            else:
+                Claim.objects.filter(pk=claim.pk).update(merged_into=target)
+
+    # --- Versions ---------------------------------------------------------------------------
+
+    def versions(self, batch: list[Record]) -> None:
+        fields_of = [_Fields(self, record, VERSION_NAMES) for record in batch]
+        claim_ids = [fields.ref("claim", "claims") for fields in fields_of]
+        source_ids = [fields.ref("source", "sources") for fields in fields_of]
+        claims = Claim.objects.in_bulk(set(claim_ids) - {None})
+        sources = Source.objects.in_bulk(set(source_ids) - {None})
+        wanted = []
+        for fields, claim_id, source_id in zip(fields_of, claim_ids, source_ids, strict=True):
+            speaker = fields.ref("speaker", "entities")
+            if claim_id is None or source_id is None:
+                continue
+            claim, source = claims[claim_id], sources[source_id]
+            entities = []
+            if claim.value_type == ValueType.ENTITIES and fields.given("value"):
+                value = fields.data["value"]
+                if isinstance(value, list):
+                    entities = [self.refs["entities"].get(item) for item in value]
+                if not isinstance(value, list) or None in entities:
+                    fields.problem("value", _("expected a list of ids of entities read before"))
+            version = self.version_of(fields, claim, source, speaker=speaker, entities=entities)
+            version.rank = fields.choice("rank", Rank, Rank.NORMAL)
+            version.rank_reason = fields.text("rank_reason")
+            if not self.may_decide and version.rank != Rank.NORMAL:
+                version.rank, version.rank_reason = Rank.NORMAL, ""
+                self.left_out["decisions"] += 1
+            if version.rank != Rank.NORMAL and not version.rank_reason.strip():
+                fields.problem(
+                    "rank_reason", _("A preferred or deprecated version needs a reason.")
+                )
+            wanted.append((fields, version, entities))
+        for fields, pk in self.write_versions(wanted, repeat=True):
+            self.register(fields, "versions", pk)
+
+    def version_of(self, fields, claim, source, *, speaker, entities) -> Appearance:
+        """A version from the record's fields, validated as ``record_appearance`` validates
+        it; a quote given without its place is looked for in the source's text."""
+        said_on, said_on_precision = fields.date("said_on")
+        as_of, as_of_precision = fields.date("as_of")
+        version = Appearance(
+            claim=claim,
+            source=source,
+            speaker_id=speaker,
+            attribution=fields.choice("attribution", Attribution, Attribution.DIRECT_QUOTE),
+            quote=normalize_text(fields.text("quote")),
+            start=fields.integer("start"),
+            end=fields.integer("end"),
+            said_on=said_on,
+            said_on_precision=said_on_precision,
+            as_of=as_of,
+            as_of_precision=as_of_precision,
+            added_by=fields.person("added_by") or self.user,
+        )
+        if created_at := fields.timestamp("created_at"):
+            version.created_at = created_at
+        self.value_into(fields, version, claim.value_type, entities)
+        if version.quote and version.start is None and version.end is None and source.text:
+            start = source.text.find(version.quote)
+            if start == -1:
+                fields.problem(
+                    "quote",
+                    _("This quote is not in the text of its source “%(title)s”.")
+                    % {"title": source.title[:80]},
+                )
+            else:
+                version.start, version.end = start, start + len(version.quote)
+        fields.validate(version, exclude=FOREIGN_KEYS[Appearance])
+        return version
+
+    def value_into(self, fields: _Fields, version: Appearance, value_type: str, entities) -> None:
+        """Set the version's value from the field ``value``, read as its claim's type."""
+        if not fields.given("value"):
+            return
+        if value_type == ValueType.NONE:
+            fields.problem("value", _("This claim states no value (value type “none”)."))
+        elif value_type == ValueType.NUMBER:
+            version.value_number = fields.decimal("value")
+        elif value_type == ValueType.DATE:
+            version.value_date, version.value_date_precision = fields.date("value")
+        elif value_type == ValueType.TEXT:
+            version.value_text = normalize_text(fields.text("value"))
+        elif value_type == ValueType.BOOLEAN:
+            version.value_boolean = fields.boolean("value")
+
+    def write_versions(self, wanted, *, repeat: bool) -> list[tuple[_Fields, int]]:
+        """Insert the versions ``wanted`` ((fields, version, entity ids), validated) that the
+        desk does not have — the same claim, source, quote and place — with their entities
+        and history. ``repeat``: a version the file gave before is a version of its own (a
+        dump may hold two alike); else it is the same version. Returns (fields, id) for each
+        version read without a problem, inserted or found."""
+        wanted = [item for item in wanted if not item[0].failed]
+        existing: dict[tuple, int | Appearance] = {}
+        for *version_key, pk in Appearance.objects.filter(
+            claim_id__in={version.claim.pk for _f, version, _e in wanted}
+        ).values_list("claim_id", "source_id", "quote", "start", "pk"):
+            if not repeat or pk <= self.newest[Appearance]:
+                existing.setdefault(tuple(version_key), pk)
+        kept, new = [], []
+        for fields, version, entities in wanted:
+            version_key = (version.claim.pk, version.source.pk, version.quote, version.start)
+            found = existing.get(version_key)
+            if found is not None:
+                self.report.unchanged["versions"] += 1
+                kept.append((fields, found))
+                continue
+            version.import_entities = entities
+            new.append(version)
+            kept.append((fields, version))
+            if not repeat:
+                existing[version_key] = version
+        if new:
+            self.insert_versions(new)
+        return [(fields, getattr(found, "pk", found)) for fields, found in kept]
+
+    def insert_versions(self, versions: list[Appearance]) -> None:
+        Appearance.objects.bulk_create(versions)
+        through = Appearance.value_entities.through
+        members = through.objects.bulk_create(
+            through(appearance_id=version.pk, entity_id=entity)
+            for version in versions
+            for entity in version.import_entities
+        )
+        records = Appearance.history.bulk_history_create(versions, default_user=self.user)
+        # The history records hold each version's set of entities, as record_appearance's do.
+        history_sets = Appearance.history.model._meta.get_field(
+            "historicalappearance_value_entities"
+        ).related_model
+        record_of = {record.id: record.pk for record in records}
+        history_sets.objects.bulk_create(
+            history_sets(
+                id=member.pk,
+                history_id=record_of[member.appearance_id],
+                appearance_id=member.appearance_id,
+                entity_id=member.entity_id,
+            )
+            for member in members
+        )
+        claim_ids = {version.claim.pk for version in versions}
+        refresh_search(claim_ids)
+        self.touched |= claim_ids
+        self.report.created["versions"] += len(versions)
+
+    # --- Evidence, conflicts, the review history --------------------------------------------
+
+    def evidence(self, batch: list[Record]) -> None:
+        wanted = []
+        for record in batch:
+            fields = _Fields(self, record)
+            item = Evidence(
+                claim_id=fields.ref("claim", "claims"),
+                source_id=fields.ref("source", "sources"),
+                stance=fields.choice("stance", Stance, ""),
+                note=fields.text("note"),
+                added_by=fields.person("added_by") or self.user,
+            )
+            if not item.stance:
+                fields.problem("stance", _("This field is required."))
+            if created_at := fields.timestamp("created_at"):
+                item.created_at = created_at
+            fields.validate(item, exclude=FOREIGN_KEYS[Evidence])
+            if not fields.failed:
+                wanted.append(item)
+        existing = set(
+            Evidence.objects.filter(claim_id__in={item.claim_id for item in wanted}).values_list(
+                "claim_id", "source_id"
+            )
+        )
+        new = []
+        for item in wanted:
+            if (item.claim_id, item.source_id) in existing:
+                self.report.unchanged["evidence"] += 1
+            else:
+                existing.add((item.claim_id, item.source_id))
+                new.append(item)
+        if new:
+            bulk_create_with_history(new, Evidence, default_user=self.user)
+            self.report.created["evidence"] += len(new)
+
+    def conflicts(self, batch: list[Record]) -> None:
+        """A dump's conflicts with their decisions. Before the engine runs at the end: it
+        finds them in step with their versions, and leaves them as they are."""
+        wanted = []
+        for record in batch:
+            fields = _Fields(self, record)
+            pair = fields.data.get("versions")
+            if not (isinstance(pair, list) and len(pair) == 2):
+                fields.problem("versions", _("expected the ids of its two versions"))
+                continue
+            a, b = (
+                self.refs["versions"].get(item) if isinstance(item, int) else None for item in pair
+            )
+            if a is None or b is None or a == b:
+                fields.problem("versions", _("expected the ids of two versions read before"))
+                continue
+            conflict = Conflict(
+                claim_id=fields.ref("claim", "claims"),
+                appearance_a_id=a,
+                appearance_b_id=b,
+                origin=fields.choice("origin", ConflictOrigin, ConflictOrigin.AUTO),
+                kind=fields.choice("kind", ConflictKind, ConflictKind.OTHER),
+                detail=fields.text("detail", required=True),
+                timing=fields.choice("timing", ConflictTiming, ""),
+                flagged_by=fields.person("flagged_by"),
+            )
+            if fields.given("state") and fields.data["state"] != ConflictState.OPEN:
+                if not self.may_decide:
+                    self.left_out["decisions"] += 1
+                else:
+                    conflict.state = fields.choice("state", ConflictState, ConflictState.OPEN)
+                    conflict.resolution = fields.choice("resolution", ConflictResolution, "")
+                    conflict.resolution_note = fields.text("resolution_note")
+                    conflict.prevailing_id = fields.ref("prevailing", "versions")
+                    conflict.resolved_by = fields.person("resolved_by")
+                    conflict.resolved_at = fields.timestamp("resolved_at")
+            if created_at := fields.timestamp("created_at"):
+                conflict.created_at = created_at
+            conflict.order_pair()
+            if not fields.failed:
+                wanted.append((fields, conflict))
+        pairs = {(c.appearance_a_id, c.appearance_b_id) for _f, c in wanted}
+        existing = {
+            (c.appearance_a_id, c.appearance_b_id): c.pk
+            for c in Conflict.objects.filter(
+                appearance_a__in={a for a, _b in pairs}, appearance_b__in={b for _a, b in pairs}
+            )
+        }
+        versions = {
+            version.pk: version
+            for version in Appearance.objects.filter(pk__in={pk for pair in pairs for pk in pair})
+            .select_related("source", "claim")
+            .prefetch_related("value_entities")
+        }
+        new = []
+        for fields, conflict in wanted:
+            pair = (conflict.appearance_a_id, conflict.appearance_b_id)
+            if pair in existing:
+                self.report.unchanged["conflicts"] += 1
+                self.register(fields, "conflicts", existing[pair])
+                continue
+            try:
+                # Few rows: the model's constraints are checked one query each.
+                conflict.full_clean(validate_unique=False)
+            except ValidationError as error:
+                for name, messages in _messages(error).items():
+                    fields.problem("" if name == NON_FIELD_ERRORS else name, " ".join(messages))
+                continue
+            a, b = versions[pair[0]], versions[pair[1]]
+            compared = versions_of([a, b], a.claim.value_type)
+            conflict.fingerprint = fingerprint(compared[a.pk], compared[b.pk], conflict.claim)
+            existing[pair] = conflict
+            new.append((fields, conflict))
+        if new:
+            bulk_create_with_history([c for _f, c in new], Conflict, default_user=self.user)
+            self.report.created["conflicts"] += len(new)
+        for fields, conflict in new:
+            self.register(fields, "conflicts", conflict.pk)
+
+    def events(self, batch: list[Record]) -> None:
+        if not self.may_review:
+            self.left_out["reviews"] += len(batch)
+            return
+        wanted = []
+        for record in batch:
+            fields = _Fields(self, record)
+            event = ReviewEvent(
+                claim_id=fields.ref("claim", "claims"),
+                created_at=fields.timestamp("at") or timezone.now(),
+                actor=fields.person("actor"),
+                action=fields.choice("action", ReviewAction, ""),
+                old_value=fields.text("from")[:300],
+                new_value=fields.text("to")[:300],
+                note=fields.text("note"),
+                conflict_id=fields.ref("conflict", "conflicts"),
+            )
+            if not event.action:
+                fields.problem("action", _("This field is required."))
+            if not fields.failed:
+                wanted.append(event)
+        existing = set(
+            ReviewEvent.objects.filter(claim_id__in={e.claim_id for e in wanted}).values_list(
+                "claim_id", "created_at", "action", "old_value", "new_value"
+            )
+        )
+        new = []
+        for event in wanted:
+            event_key = (
+                event.claim_id,
+                event.created_at,
+                event.action,
+                event.old_value,
+                event.new_value,
+            )
+            if event_key in existing:
+                self.report.unchanged["events"] += 1
+            else:
+                existing.add(event_key)
+                new.append(event)
+        ReviewEvent.objects.bulk_create(new)
+        self.report.created["events"] += len(new)
+
+    # --- A CSV's rows -----------------------------------------------------------------------
+
+    def rows(self, batch: list[Record]) -> None:
+        """Rows of a CSV of versions: each names its claim, its source and its entities, found
+        in the desk or made, then gives a version of the claim."""
+        fields_of = [_Fields(self, record, VERSION_NAMES) for record in batch]
+        mentioned = self.mentioned(self.names_in(fields_of))
+        # Each step is taken for the rows whose earlier steps had no problem.
+        sources = self.row_sources(fields_of)
+        claims = self.row_claims(fields_of, mentioned)
+        wanted = []
+        for fields, source, claim in zip(fields_of, sources, claims, strict=True):
+            if source is None or claim is None:
+                continue
+            entities = [mentioned.get(normalize_name(name)) for name in _names(fields, "value")]
+            if claim.value_type != ValueType.ENTITIES:
+                entities = []
+            entities = [pk for pk in entities if pk]
+            speaker = mentioned.get(normalize_name(fields.text("speaker")))
+            version = self.version_of(fields, claim, source, speaker=speaker, entities=entities)
+            wanted.append((fields, version, entities))
+        self.write_versions(wanted, repeat=False)
+
+    def names_in(self, fields_of: list[_Fields]) -> dict[str, str]:
+        """The entities a batch of rows names (subject, speaker, members of a set): name →
+        the kind a new one gets."""
+        limit = Entity._meta.get_field("name").max_length
+        names: dict[str, str] = {}
+        for fields in fields_of:
+            cells = [("subject", EntityKind.OTHER), ("speaker", EntityKind.PERSON)]
+            for column, kind in cells:
+                for name in _names(fields, column):
+                    names.setdefault(name, kind)
+            if fields.data.get("value_type") == ValueType.ENTITIES:
+                for name in _names(fields, "value"):
+                    names.setdefault(name, EntityKind.OTHER)
+        for fields in fields_of:
+            for column in ("subject", "speaker", "value"):
+                for name in _names(fields, column):
+                    if len(name) > limit or not normalize_name(name):
+                        fields.problem(
+                            column,
+                            _("“%(name)s…” is not a name (a letter or digit, at most %(limit)d).")
+                            % {"name": name[:40], "limit": limit},
+                        )
+                        names.pop(name, None)
+        return names
+
+    def row_sources(self, fields_of: list[_Fields]) -> list[Source | None]:
+        wanted = []
+        for fields in fields_of:
+            before = self.report.problem_count
+            if not fields.given("source_title"):
+                if not fields.given("source_url"):
+                    fields.problem("source_title", _("A row needs its source: a URL or a title."))
+                    wanted.append(None)
+                    continue
+                fields.data["source_title"] = fields.data["source_url"]
+            source = self.source_of(fields, prefix="source_")
+            wanted.append(source if self.report.problem_count == before else None)
+        pks = self.resolve_sources([source for source in wanted if source is not None])
+        found = Source.objects.in_bulk(pks)
+        return [None if source is None else found[pks.pop(0)] for source in wanted]
+
+    def row_claims(self, fields_of: list[_Fields], mentioned: dict) -> list[Claim | None]:
+        wanted = []
+        for fields in fields_of:
+            before = self.report.problem_count
+            subject = mentioned.get(normalize_name(fields.text("subject")))
+            claim = self.claim_of(fields, subject=subject)
+            claim.external_id = fields.text("claim_id") or _statement_id(claim.statement)
+            if verdict := self.verdict(fields, "verdict"):
+                if self.may_review:
+                    claim.status, claim.verdict = ClaimStatus.REVIEWED, verdict
+                else:
+                    self.left_out["reviews"] += 1
+            wanted.append((fields, claim) if self.report.problem_count == before else None)
+        resolved = iter(self.resolve_claims([item for item in wanted if item is not None]))
+        claims = [None if item is None else next(resolved) for item in wanted]
+        # A claim the file brings reviewed says so in its history, as a review would.
+        events, told = [], set()
+        for item, claim in zip(wanted, claims, strict=True):
+            if item is not None and claim is item[1] and claim.verdict and claim.pk not in told:
+                told.add(claim.pk)
+                events += [
+                    ReviewEvent(
+                        claim=claim,
+                        actor=self.user,
+                        action=ReviewAction.STATUS,
+                        old_value=ClaimStatus.NEW,
+                        new_value=ClaimStatus.REVIEWED,
+                        note=_("Imported with its verdict."),
+                    ),
+                    ReviewEvent(
+                        claim=claim,
+                        actor=self.user,
+                        action=ReviewAction.VERDICT,
+                        new_value=claim.verdict.label,
+                        note=_("Imported with its verdict."),
+                    ),
+                ]
+        ReviewEvent.objects.bulk_create(events)
+        self.report.created["events"] += len(events)
+        return claims
+
+
+def _names(fields: _Fields, column: str) -> list[str]:
+    """The names in a cell: one, or for a set of entities several, separated by semicolons."""
+    cell = fields.data.get(column)
+    if not isinstance(cell, str):
+        return []
+    names = cell.split(";") if column == "value" else [cell]
+    return [name.strip() for name in names if name.strip()]
+
+
+def _statement_id(statement: str) -> str:
+    """The external id of a claim a CSV gives without one: its statement's, folded — rows with
+    the same statement are versions of one claim, found again on the next import."""
+    return f"statement:{hashlib.sha256(normalize_name(statement).encode()).hexdigest()}"
+
+
+# The file's names for a version's fields, where they are not the model's.
+VERSION_NAMES = {
+    "said_on_precision": "said_on",
+    "as_of_precision": "as_of",
+    "value_number": "value",
+    "value_date": "value",
+    "value_date_precision": "value",
+    "value_text": "value",
+    "value_boolean": "value",
+    "value_entities": "value",
+}
+
+
+def _keys(entity: Entity, aliases) -> list[str]:
+    """The folded names an entity goes by: its name, then its aliases."""
+    keys = [entity.normalized_name or normalize_name(entity.name)]
+    keys += [alias.normalized or normalize_name(alias.name) for alias in aliases]
+    return [key for key in dict.fromkeys(keys) if key]
+
+
+def _source_keys(source: Source) -> list[tuple[str, str]]:
+    """What finds a source again, the strongest first: its URL, its text, its title (for a
+    source with neither)."""
+    keys = []
+    if source.url:
+        keys.append(("url", source.url))
+    if source.text:
+        keys.append(("text", source.content_sha256))
+    if not keys:
+        keys.append(("title", source.title))
+    return keys
