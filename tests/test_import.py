@@ -22,7 +22,6 @@ from claims.models import (
     ConflictState,
     Entity,
     ReviewEvent,
-    Source,
     Verdict,
 )
 from claims.policy import SYSTEM
