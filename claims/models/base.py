@@ -72,6 +72,11 @@ class History(HistoricalRecords):
     helpers leave sets out)."""
 
     def contribute_to_class(self, cls, name):
+        # The history is read by row (``id``) and by claim (``claim``): the other relations
+        # need no index there, and each index costs every save and every import.
+        self.no_db_index = [
+            field.name for field in cls._meta.fields if field.is_relation and field.name != "claim"
+        ]
         super().contribute_to_class(cls, name)
         cls.history_records = self
 

@@ -6,8 +6,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.policy import user_of
@@ -87,3 +88,105 @@ def without_history(instance: models.Model):
         yield
     finally:
         del instance.skip_history_when_saving
+
+
+# SQLite allows 999 parameters a statement (older builds): ids are given in chunks of this many.
+IDS_PER_STATEMENT = 500
+
+
+def history_in_bulk(model: type[models.Model], ids: list[int], *, by, at) -> None:
+    """A creation record in ``model``'s history for each of the rows ``ids``, as they are now,
+    naming ``by``, at ``at`` — in one INSERT … SELECT a chunk: what a save writes, for the
+    rows a bulk insert made (simple-history's bulk helper builds an object a row). A version's
+    set of entities is recorded with it, as ``record_history`` records it: the records are
+    told by ``at``, which must be this call's own (``timezone.now()`` when called)."""
+    historical = model.history.model
+    copied = [
+        field.column
+        for field in historical._meta.concrete_fields
+        if not field.name.startswith("history_")
+    ]
+    table, quote = model._meta.db_table, connection.ops.quote_name
+    columns = ", ".join(quote(column) for column in copied)
+    user = getattr(user_of(by), "pk", None)
+    sets = [
+        (field, historical._meta.get_field(f"{historical._meta.model_name}_{field.name}"))
+        for field in model._meta.many_to_many
+        if f"{historical._meta.model_name}_{field.name}"
+        in {f.name for f in historical._meta.get_fields()}
+    ]
+    with connection.cursor() as cursor:
+        for chunk, where in _id_chunks(ids):
+            cursor.execute(
+                f"INSERT INTO {quote(historical._meta.db_table)} ({columns}, history_date, "
+                f"history_change_reason, history_type, history_user_id) "
+                f"SELECT {columns}, %s, NULL, '+', %s FROM {quote(table)} WHERE id {where}",
+                [at, user, *chunk],
+            )
+        for field, history_set in sets:
+            through = field.remote_field.through._meta
+            owner, member = field.m2m_column_name(), field.m2m_reverse_name()
+            cursor.execute(
+                f"INSERT INTO {quote(history_set.related_model._meta.db_table)} "
+                f"(id, {owner}, {member}, history_id) "
+                f"SELECT t.id, t.{owner}, t.{member}, h.history_id "
+                f"FROM {quote(historical._meta.db_table)} h "
+                f"JOIN {quote(through.db_table)} t ON t.{owner} = h.id "
+                f"WHERE h.history_date = %s AND h.history_type = '+'",
+                [at],
+            )
+
+
+def _id_chunks(ids: list[int]):
+    """(parameters, SQL) pairs to select rows by ``ids``: on PostgreSQL one array for all of
+    them; elsewhere an IN list a chunk."""
+    if connection.vendor == "postgresql":
+        yield [list(ids)], "= ANY(%s)"
+        return
+    for start in range(0, len(ids), IDS_PER_STATEMENT):
+        chunk = ids[start : start + IDS_PER_STATEMENT]
+        yield chunk, f"IN ({', '.join(['%s'] * len(chunk))})"
+
+
+# Fewer rows are inserted with one INSERT: a COPY costs two statements.
+COPY_FROM = 50
+
+
+def insert_rows(model: type[models.Model], rows: list[models.Model]) -> None:
+    """Insert new ``rows`` of ``model``, giving them their ids: what ``bulk_create`` does, at a
+    fifth of its cost on PostgreSQL, where the ids are taken from the table's sequence first and
+    the rows copied in (COPY). Fields are written as they are set: defaults were given when
+    the objects were made; ``auto_now`` fields get the time now. For imports (no signals, no
+    history: ``history_in_bulk``)."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql" or len(rows) < COPY_FROM:
+        model.objects.bulk_create(rows)
+        return
+    fields = model._meta.concrete_fields
+    now = timezone.now()
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(rows)],
+        )
+        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
+            row.pk = row.id = pk
+            row._state.adding, row._state.db = False, connection.alias
+        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+        stamped = [field for field in fields if getattr(field, "auto_now", False)]
+        related = [field for field in fields if field.is_relation]
+        with cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                for field in stamped:
+                    setattr(row, field.attname, now)
+                # Related objects saved after the row was given them: their ids, as a save
+                # reads them.
+                for field in related:
+                    target = field.get_cached_value(row, None)
+                    if target is not None and getattr(row, field.attname) is None:
+                        setattr(row, field.name, target)
+                copy.write_row([getattr(row, field.attname) for field in fields])

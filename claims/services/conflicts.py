@@ -12,7 +12,7 @@ from django.db import connection, models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from claims import policy
 from claims.dates import precise_date_of
@@ -30,7 +30,7 @@ from claims.models import (
 )
 from claims.text import normalize_name
 
-from .base import record_history, save_as, service
+from .base import history_in_bulk, insert_rows, record_history, save_as, service
 from .comparison import Difference, Version, agreed_value, compare, describe
 from .review import record_event
 from .versioning import save_bumped
@@ -331,7 +331,8 @@ def _compare_fact(
 def _write(changes: _Changes, *, by, now) -> None:
     """At most one bulk write (and its history) per kind of change."""
     if changes.to_create:
-        bulk_create_with_history(changes.to_create, Conflict, default_user=policy.user_of(by))
+        insert_rows(Conflict, changes.to_create)
+        history_in_bulk(Conflict, [conflict.pk for conflict in changes.to_create], by=by, at=now)
         changes.events += [
             (conflict, ReviewAction.CONFLICT_DETECTED, conflict.detail)
             for conflict in changes.to_create
@@ -352,17 +353,20 @@ def _write(changes: _Changes, *, by, now) -> None:
         for appearance in changes.rerank:  # rare: a decided conflict reopened
             record_history(appearance, by=by)
     if changes.events:
-        ReviewEvent.objects.bulk_create(
-            ReviewEvent(
-                claim_id=conflict.claim_id,
-                actor=None,
-                action=action,
-                new_value=conflict.state,
-                note=note,
-                conflict_id=conflict.pk,
-                created_at=now,
-            )
-            for conflict, action, note in changes.events
+        insert_rows(
+            ReviewEvent,
+            [
+                ReviewEvent(
+                    claim_id=conflict.claim_id,
+                    actor=None,
+                    action=action,
+                    new_value=conflict.state,
+                    note=note,
+                    conflict_id=conflict.pk,
+                    created_at=now,
+                )
+                for conflict, action, note in changes.events
+            ],
         )
 
 
@@ -385,7 +389,9 @@ def detect_facts(claims, *, by) -> DetectionResult:
     appearances: dict[int, list[Appearance]] = {}
     for appearance in (
         Appearance.objects.filter(claim__in=list(claim_of))
+        # Sources are read for their titles and dates: not their texts.
         .select_related("source")
+        .defer("source__text", "source__search_text")
         .prefetch_related("value_entities")
         .order_by("pk")
     ):

@@ -15,7 +15,7 @@ from django.db import connection, connections
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from claims.models import Appearance, Claim, Entity, Source, ValueType
+from claims.models import Alias, Appearance, Claim, Entity, Source, ValueType
 from claims.models.claims import (
     SEARCH_NEWEST,
     SIMPLE_SEARCH_CONFIG,
@@ -79,16 +79,30 @@ def search_row(statement: str, property: str, subject: list[str], versions: list
 # Statement and subject weigh most (A), then quotes (B), then the people and members named (C).
 # Plain UPDATEs run with executemany: far faster than bulk_update's CASE over a batch.
 TEXT_SQL = "UPDATE {table} SET search_text = %s WHERE id = %s"
-VECTOR_SQL = f"""
-    UPDATE claims_claim SET search_text = %s, search_vector =
-        setweight(to_tsvector(%s::regconfig, %s), 'A')
-        || setweight(to_tsvector('{SIMPLE_SEARCH_CONFIG}', %s), 'A')
-        || setweight(to_tsvector('{search_config("fr")}', %s), 'B')
-        || setweight(to_tsvector('{search_config("en")}', %s), 'B')
-        || setweight(to_tsvector('{SIMPLE_SEARCH_CONFIG}', %s), 'B')
-        || setweight(to_tsvector('{SIMPLE_SEARCH_CONFIG}', %s), 'C')
-    WHERE id = %s
+
+
+def _vector(config: str, parts: list[str]) -> str:
+    """SQL of a claim's full-text vector from SQL of its configuration and its six texts."""
+    statement, subject, french, english, other, people = parts
+    return (
+        f"setweight(to_tsvector({config}::regconfig, {statement}), 'A')"
+        f" || setweight(to_tsvector('{SIMPLE_SEARCH_CONFIG}', {subject}), 'A')"
+        f" || setweight(to_tsvector('{search_config('fr')}', {french}), 'B')"
+        f" || setweight(to_tsvector('{search_config('en')}', {english}), 'B')"
+        f" || setweight(to_tsvector('{SIMPLE_SEARCH_CONFIG}', {other}), 'B')"
+        f" || setweight(to_tsvector('{SIMPLE_SEARCH_CONFIG}', {people}), 'C')"
+    )
+
+
+VECTOR = _vector("%s", ["%s"] * 6)
+# The vectors of many claims, each from a row of six arrays' elements, in the arrays' order.
+VECTORS_SQL = f"""
+    SELECT ({_vector("%s", [f"p{n}" for n in range(6)])})::text
+    FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+        WITH ORDINALITY AS t(p0, p1, p2, p3, p4, p5, n)
+    ORDER BY n
 """
+VECTOR_SQL = f"UPDATE claims_claim SET search_text = %s, search_vector = {VECTOR} WHERE id = %s"
 
 
 def write_search_rows(claim_rows, version_rows, *, using) -> None:
@@ -172,6 +186,57 @@ def rebuild_source_search(source_model, source_ids: Iterable[int], *, using) -> 
     ]
     with connections[using].cursor() as cursor:
         cursor.executemany(TEXT_SQL.format(table="claims_source"), rows)
+
+
+def search_new_claims(claims: list[Claim], versions: list[Appearance]) -> None:
+    """Set the search texts of claims and versions not saved yet (an import's batch: the
+    claims' versions are all among ``versions``, each with its entities' ids in
+    ``import_entities``), as ``refresh_search`` would once they are saved — so that they are
+    written with their rows, not updated after. Two queries: the names of their entities."""
+    ids = {claim.subject_id for claim in claims} | {v.speaker_id for v in versions}
+    ids |= {pk for version in versions for pk in version.import_entities}
+    names = dict(Entity.objects.filter(pk__in=ids - {None}).values_list("pk", "name"))
+    names = {pk: [name] for pk, name in names.items()}
+    for entity_id, alias in (
+        Alias.objects.filter(entity_id__in=names)
+        .values_list("entity_id", "name")
+        .order_by("name", "pk")
+    ):
+        names[entity_id].append(alias)
+    per_claim: dict[int, list[Appearance]] = {}
+    for version in versions:
+        version.search_text = search_document(version.quote, version.value_text)
+        per_claim.setdefault(id(version.claim), []).append(version)
+    rows = []
+    for claim in claims:
+        texts = [
+            VersionText(
+                version.quote,
+                version.value_text,
+                version.source.language,
+                names.get(version.speaker_id, []),
+                [
+                    name
+                    for pk in sorted(version.import_entities, key=lambda pk: names[pk][0])
+                    for name in names[pk]
+                ],
+            )
+            for version in sorted(
+                per_claim.get(id(claim), []),
+                key=lambda v: (v.source.pk, -1 if v.start is None else v.start),
+            )
+        ]
+        claim.search_text, parts = search_row(
+            claim.statement, claim.property, names.get(claim.subject_id, []), texts
+        )
+        rows.append(parts)
+    if connection.vendor == "postgresql" and rows:
+        # The vectors of the batch in one query, as text: they are written with the rows.
+        config = search_config(settings.LANGUAGE_CODE[:2])
+        with connection.cursor() as cursor:
+            cursor.execute(VECTORS_SQL, [config, *map(list, zip(*rows, strict=True))])
+            for claim, (vector,) in zip(claims, cursor.fetchall(), strict=True):
+                claim.search_vector = vector
 
 
 def refresh_search(claims: Iterable = (), *, sources: Iterable = ()) -> None:
