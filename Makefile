@@ -26,7 +26,9 @@ run: install
 	@echo "Open http://127.0.0.1:8000/ and log in with one of the users above"
 	@echo "(administrators also have http://127.0.0.1:8000/admin/)."
 	@echo
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@# The worker runs background jobs (big imports) beside the server, and stops with it.
+	DEBUG=1 $(BIN)/python manage.py db_worker & trap 'kill $$!' EXIT; \
+		DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## Production: migrate, collect the static files, serve with gunicorn. Needs the production
 ## environment (README, "Production"): SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, ...

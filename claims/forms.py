@@ -16,6 +16,7 @@ from .models import (
     Conflict,
     ConflictState,
     Entity,
+    ImportFormat,
     Source,
     ValueType,
     Verdict,
@@ -556,3 +557,20 @@ class EntityForm(forms.ModelForm):
             for line in self.cleaned_data.get("aliases", "").splitlines()
             if line.strip()
         ]
+
+
+class ImportForm(forms.Form):
+    """A file to import: the desk's dump or a CSV of versions (README, "Import")."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A CSV of versions (see the template) or a dump of a desk (JSON)."),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("", _("Tell from the file")), *ImportFormat.choices],
+        required=False,
+    )
+    dry_run = forms.BooleanField(
+        label=_("Trial run: check the whole file, write nothing"), required=False
+    )

@@ -26,4 +26,9 @@ urlpatterns = [
     path("queues/<str:name>/", views.queue, name="queue"),
     path("reviews/<int:pk>/", views.review, name="review"),
     path("reviews/feed.jsonld", views.review_feed, name="review-feed"),
+    path("imports/", views.import_page, name="import"),
+    path("imports/template.csv", views.import_template, name="import-template"),
+    path("imports/dump.json", views.desk_dump_download, name="desk-dump"),
+    path("imports/<int:pk>/", views.import_job, name="import-job"),
+    path("imports/<int:pk>/progress.json", views.import_progress, name="import-progress"),
 ]

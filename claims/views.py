@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.http import (
     Http404,
+    HttpResponse,
     HttpResponseRedirect,
     JsonResponse,
     StreamingHttpResponse,
@@ -27,6 +28,7 @@ from .forms import (
     ClaimEditForm,
     ConflictDecisionForm,
     EntityForm,
+    ImportForm,
     MergeForm,
     ProposalQueryForm,
     RecordForm,
@@ -34,12 +36,14 @@ from .forms import (
     SourceForm,
     add_service_error,
 )
+from .interchange.table import template as csv_template
 from .models import (
     Appearance,
     Claim,
     ClaimStatus,
     Conflict,
     Entity,
+    ImportJob,
     ReviewEvent,
     Source,
 )
@@ -52,12 +56,14 @@ from .services import (
     claim_timeline,
     current_value,
     decide_conflict,
+    export_desk,
     highlight_segments,
     merge_claims,
     possible_duplicates,
     propose_claims,
     record_claim_from_source,
     search_everything,
+    start_import,
     take_step,
     update_claim,
     versions_side_by_side,
@@ -552,4 +558,64 @@ def review_feed(request):
     if page.has_next():
         next_page = f"{reverse('claims:review-feed')}?page={page.next_page_number()}"
         response["Link"] = f'<{request.build_absolute_uri(next_page)}>; rel="next"'
+    return response
+
+
+# --- Imports ------------------------------------------------------------------------------------
+
+
+@login_required
+def import_page(request):
+    """Upload a file to import (editors); the user's recent imports."""
+    policy.require(request.user, "record_appearance")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = start_import(
+                upload=form.cleaned_data["file"],
+                by=request.user,
+                format=form.cleaned_data["format"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            return redirect("claims:import-job", pk=job.pk)
+    jobs = ImportJob.objects.filter(user=request.user)[:10]
+    return render(
+        request,
+        "claims/import.html",
+        {"form": form, "jobs": jobs, "may_dump": policy.can(request.user, "dump_desk")},
+    )
+
+
+def _job(request, pk) -> ImportJob:
+    # An import is its importer's to see.
+    return get_object_or_404(ImportJob, pk=pk, user=request.user)
+
+
+@login_required
+def import_job(request, pk):
+    job = _job(request, pk)
+    return render(request, "claims/import_job.html", {"job": job, "progress": job.progress()})
+
+
+@login_required
+def import_progress(request, pk):
+    job = _job(request, pk)
+    return JsonResponse({"finished": job.finished, **job.progress()})
+
+
+@login_required
+def import_template(request):
+    response = HttpResponse(csv_template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="versions-template.csv"'
+    return response
+
+
+@login_required
+def desk_dump_download(request):
+    """The whole desk as one JSON document, streamed (administrators)."""
+    response = StreamingHttpResponse(export_desk(by=request.user), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="desk-dump.json"'
     return response

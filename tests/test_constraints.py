@@ -16,6 +16,7 @@ from claims.models import (
     Conflict,
     Entity,
     Evidence,
+    ImportJob,
     ReviewEvent,
     Source,
     Verdict,
@@ -169,7 +170,13 @@ CASES = {
     "reviewevent_action_valid": lambda w: ReviewEvent.objects.create(
         claim=w["claim"], action="deleted"
     ),
+    "importjob_status_valid": lambda w: import_job(status="lost"),
+    "importjob_format_valid": lambda w: import_job(format="xlsx"),
 }
+
+
+def import_job(**fields):
+    return ImportJob.objects.create(user=make_user("editor"), file_name="a.csv", size=1, **fields)
 
 
 DECLARED = {

@@ -1,6 +1,7 @@
 """Importing files (README, "Import"): the desk's full dump round trip, the CSV of versions,
 all or nothing with every problem named by its line and field, idempotent re-imports."""
 
+import html
 import io
 import json
 
@@ -9,6 +10,8 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from claims.interchange import records_of
@@ -21,6 +24,8 @@ from claims.models import (
     Conflict,
     ConflictState,
     Entity,
+    ImportJob,
+    ImportStatus,
     ReviewEvent,
     Verdict,
 )
@@ -36,6 +41,7 @@ from claims.services import (
 )
 from claims.services import import_records as import_
 from tests.factories import make_source, make_user
+from tests.responses import body
 
 DUMP = "claim-tracker-dump"
 
@@ -384,3 +390,132 @@ def test_the_command_refuses_an_unknown_user_and_a_missing_file(db, tmp_path):
         call_command("import_claims", str(tmp_path / "x.csv"), "--as", "nobody")
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_claims", str(tmp_path / "x.csv"))
+
+
+# --- The import page and its background job ---------------------------------------------------
+
+
+def upload(client, text: str, name="versions.csv", **data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    file = SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+    return client.post(reverse("claims:import"), {"file": file, **data}, follow=True)
+
+
+@pytest.fixture
+def editor_client(client, db):
+    client.force_login(make_user("editor"))
+    return client
+
+
+def test_an_editor_sees_the_line_that_is_wrong_then_imports_the_fixed_file(
+    demo, article, editor_client, django_assert_max_num_queries
+):
+    before = row_counts()
+    page = upload(editor_client, csv_of(ROW, {**ROW, "claim_id": "p2", "said_on": "2021-02-30"}))
+    text = page.content.decode()
+    assert "1 problem: nothing was imported." in text
+    assert "<td>line 3</td><td>said_on</td>" in text
+    assert "2021-02-30" in text
+    assert row_counts() == {**before, "claims.ImportJob": before["claims.ImportJob"] + 1}
+
+    page = upload(editor_client, csv_of(ROW, {**ROW, "claim_id": "p2", "said_on": "2021-02-28"}))
+    assert "2 created" in page.content.decode().replace("versions: 2 created", "")
+    assert Claim.objects.filter(external_id__in=["partner-1", "p2"]).count() == 2
+    job = ImportJob.objects.latest("pk")
+    with django_assert_max_num_queries(8):
+        editor_client.get(reverse("claims:import-job", args=[job.pk]))
+    # The uploaded file is not kept once imported.
+    assert not job.path.exists()
+
+
+def test_the_import_page_speaks_french(demo, article, editor_client):
+    editor_client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    page = upload(editor_client, csv_of({**ROW, "said_on": "2021-02-30"}))
+    text = html.unescape(page.content.decode())
+    assert "1 problème : rien n'a été importé." in text
+    assert "n'est pas une date valide" in text
+
+
+def test_a_trial_run_writes_nothing(demo, article, editor_client):
+    before = Claim.objects.count()
+    page = upload(editor_client, csv_of(ROW), dry_run="on")
+    assert "checked: nothing written" in page.content.decode()
+    assert Claim.objects.count() == before
+
+
+def test_a_big_upload_is_imported_by_the_worker(
+    demo, article, editor_client, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_INLINE_BYTES = 10
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        page = upload(editor_client, csv_of(ROW))
+    job = ImportJob.objects.latest("pk")
+    assert job.status == ImportStatus.QUEUED
+    assert "waiting its turn" in page.content.decode()
+    progress = editor_client.get(reverse("claims:import-progress", args=[job.pk])).json()
+    assert progress == {"finished": False, "records": 0, "percent": 0}
+    # Queued in the database for the worker (manage.py db_worker), which runs it so:
+    from django_tasks_db.models import DBTaskResult
+
+    from claims.tasks import import_file
+
+    queued = DBTaskResult.objects.get()
+    assert (queued.task_path, queued.args_kwargs["args"]) == ("claims.tasks.import_file", [job.pk])
+    import_file.call(*queued.args_kwargs["args"])
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    assert job.report["created"]["versions"] == 1
+    assert editor_client.get(reverse("claims:import-progress", args=[job.pk])).json()["finished"]
+    assert Claim.objects.filter(external_id="partner-1").exists()
+
+
+def test_an_import_is_its_importers_to_see(demo, article, editor_client, client):
+    upload(editor_client, csv_of(ROW))
+    job = ImportJob.objects.latest("pk")
+    other = Client()
+    other.force_login(make_user("editor"))
+    assert other.get(reverse("claims:import-job", args=[job.pk])).status_code == 404
+    assert other.get(reverse("claims:import-progress", args=[job.pk])).status_code == 404
+
+
+def test_reviewers_import_but_only_administrators_download_the_desk(demo, client):
+    client.force_login(make_user("reviewer"))
+    assert client.get(reverse("claims:import")).status_code == 200
+    assert client.get(reverse("claims:desk-dump")).status_code == 403
+    client.force_login(make_user("admin"))
+    response = client.get(reverse("claims:desk-dump"))
+    assert json.loads(body(response))["format"] == DUMP
+    assert client.get(reverse("claims:import-template")).content.decode().startswith("claim_id,")
+
+
+def test_the_dump_command_writes_what_the_import_reads(demo, tmp_path):
+    path = tmp_path / "desk.json"
+    call_command("export_dump", str(path))
+    assert path.read_text(encoding="utf-8") == dump()
+    report = import_dump(path.read_text(encoding="utf-8"))
+    assert report.ok and report.created.total() == 0
+
+
+def test_memory_does_not_grow_with_the_file(db, tmp_path, monkeypatch):
+    """The peak of memory allocated while importing a generated archive of 600 versions and
+    one six times as long is about the same: it depends on the batches (small here, so that
+    the shorter file fills several), not the file. bench/imports.py measures 100,000."""
+    import tracemalloc
+
+    from claims.demo.archive import write_archive
+    from claims.services import imports
+
+    monkeypatch.setattr(imports, "DETECTION_BATCH", 40)
+    peaks = []
+    for seed, versions in ((1, 600), (2, 3_600)):
+        path = tmp_path / f"{versions}.csv"
+        write_archive(path, versions, seed=seed)
+        tracemalloc.start()
+        with open(path, "rb") as file:
+            report = import_(records=records_of(file), by=SYSTEM, batch_size=150)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert report.ok and report.created["versions"] == versions
+    assert peaks[1] < 1.3 * peaks[0], peaks

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "claims",
 ]
 
@@ -149,6 +151,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FOUR_EYES_REVIEW = env_bool("FOUR_EYES_REVIEW")
 
 # Who publishes the desk's reviews: the author of its ClaimReview (README, "ClaimReview").
+# Background jobs (an import of a big file) through Django's tasks API (the django-tasks
+# backport): kept in the database by default, run by `manage.py db_worker`. Another backend
+# (e.g. "django_tasks_rq.RQBackend" on Redis) is a setting away.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Uploaded files waiting for their import, and their progress.
+IMPORTS_ROOT = Path(os.environ.get("IMPORTS_ROOT", BASE_DIR / "var" / "imports"))
+# An upload up to this size is imported while the page waits; a bigger one in the background.
+IMPORT_INLINE_BYTES = int(os.environ.get("IMPORT_INLINE_BYTES", str(512 * 1024)))
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+
 DESK = {"name": os.environ.get("DESK_NAME", "Claim tracker"), "url": os.environ.get("DESK_URL", "")}
 
 # Behind a TLS-terminating reverse proxy, trust its X-Forwarded-Proto header — only when told

@@ -4,8 +4,7 @@ them (``claims.services.import_records``)."""
 
 from collections.abc import Iterator
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from claims.models import ImportFormat
 
 from .dump import FORMAT, read_dump
 from .records import Record
@@ -13,11 +12,6 @@ from .table import read_csv
 
 # How much of a file is read to tell its format.
 SNIFF = 4096
-
-
-class ImportFormat(models.TextChoices):
-    DUMP = "dump", _("the desk's full dump (JSON)")
-    CSV = "csv", _("CSV of versions")
 
 
 def sniff(file) -> str:

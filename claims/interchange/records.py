@@ -57,6 +57,20 @@ class ImportReport:
             problem = Problem(where, field_name, str(message), position or self.records)
             self.problems.append(problem)
 
+    def as_json(self) -> dict:
+        """What an import page shows of the report, kept with the import."""
+        return {
+            "ok": self.ok,
+            "summary": self.summary(),
+            "created": dict(self.created),
+            "unchanged": dict(self.unchanged),
+            "problems": [[p.where, p.field, p.message] for p in self.problems],
+            "problem_count": self.problem_count,
+            "notes": self.notes,
+            "records": self.records,
+            "conflicts_opened": self.conflicts_opened,
+        }
+
     @property
     def unlisted_problems(self) -> int:
         return self.problem_count - len(self.problems)

@@ -30,6 +30,7 @@ from .conflicts import (
     ConflictTiming,
 )
 from .entities import Alias, Entity, EntityKind, EntityQuerySet
+from .imports import ImportFormat, ImportJob, ImportStatus
 from .review import ReviewAction, ReviewEvent, ReviewEventImmutable
 from .sources import Source, SourceKind, SourceQuerySet, sha256_of
 
@@ -54,6 +55,9 @@ __all__ = [
     "EntityKind",
     "EntityQuerySet",
     "Evidence",
+    "ImportFormat",
+    "ImportJob",
+    "ImportStatus",
     "Rank",
     "ReviewAction",
     "ReviewEvent",

@@ -31,7 +31,7 @@ from .demo import DemoResult, load_demo
 from .entities import add_entity, change_entity, delete_entity
 from .evidence import add_evidence, change_evidence, remove_evidence
 from .history import TimelineEntry, claim_timeline
-from .imports import import_records
+from .imports import export_desk, import_records, run_import_job, start_import
 from .merging import merge_claims
 from .review import change_conflict, flag_conflict, record_event
 from .search import (
@@ -104,7 +104,10 @@ __all__ = [
     "dismiss_conflict",
     "flag_conflict",
     "highlight_segments",
+    "export_desk",
     "import_records",
+    "run_import_job",
+    "start_import",
     "html_to_text",
     "load_demo",
     "locate_quote",

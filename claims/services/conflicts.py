@@ -228,15 +228,19 @@ def _fact_groups(claims: list[Claim]) -> dict[str, tuple[Claim, dict[int, Claim]
     compared_by: dict[str, Claim] = {}
     for claim in claims:
         compared_by.setdefault(fact_key(claim), claim)
-    structured = [c for c in claims if not fact_key(c).startswith("claim:")]
+    # A subject's claims with one of its facts' properties (and value types): a few more than
+    # the facts' claims, sorted out below. (Any subject with any property would read most of
+    # the desk for a batch of facts.) One term a subject: a batch of 500 claims stays under
+    # SQLite's limit on an expression's depth (1,000).
+    per_subject: dict[int, tuple[set, set]] = {}
+    for claim in claims:
+        if not fact_key(claim).startswith("claim:"):
+            keys, types = per_subject.setdefault(claim.subject_id, (set(), set()))
+            keys.add(normalize_name(claim.property))
+            types.add(claim.value_type)
     found = Q(pk__in=[claim.pk for claim in claims])
-    if structured:
-        # A superset of the facts' claims (any subject with any property): sorted out below.
-        found |= Q(
-            subject_id__in={c.subject_id for c in structured},
-            property_key__in={normalize_name(c.property) for c in structured},
-            value_type__in={c.value_type for c in structured},
-        )
+    for subject, (keys, types) in per_subject.items():
+        found |= Q(subject_id=subject, property_key__in=keys, value_type__in=types)
     groups = {key: (claim, {}) for key, claim in compared_by.items()}
     # Locked in id order: two runs on one fact (two editors adding versions at once) would
     # otherwise both create the same new conflict, and a claim being marked reviewed counts

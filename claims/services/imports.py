@@ -11,8 +11,11 @@ is found is left as the desk has it; the report counts it as unchanged."""
 
 import datetime
 import functools
+import gc
 import hashlib
-from collections.abc import Callable, Iterable
+import json
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
@@ -26,6 +29,8 @@ from simple_history.utils import bulk_create_with_history
 
 from claims import policy
 from claims.dates import PreciseDate
+from claims.interchange import records_of
+from claims.interchange.dump import desk_dump
 from claims.interchange.records import ImportReport, Record
 from claims.models import (
     Alias,
@@ -42,6 +47,8 @@ from claims.models import (
     Entity,
     EntityKind,
     Evidence,
+    ImportJob,
+    ImportStatus,
     Rank,
     ReviewAction,
     ReviewEvent,
@@ -62,6 +69,11 @@ BATCH = 1000
 DETECTION_BATCH = 500
 
 
+# What importing needs: an editor's role.
+IMPORT_ACTIONS = ["add_entity", "add_source", "add_claim", "record_appearance", "add_evidence"]
+logger = logging.getLogger(__name__)
+
+
 class _RolledBack(Exception):
     """Undo the import's transaction: it had problems, or was a dry run."""
 
@@ -78,7 +90,7 @@ def import_records(
     the report lists every problem, with its place in the file and its field, and when it
     lists any, nothing was written. ``dry_run`` checks the whole file and writes nothing.
     ``progress`` is told how many records have been read, after each batch."""
-    for action in ("add_entity", "add_source", "add_claim", "record_appearance", "add_evidence"):
+    for action in IMPORT_ACTIONS:
         policy.require(by, action)
     report = ImportReport()
     try:
@@ -306,15 +318,19 @@ class _Importer:
                     continue
                 batch.append(record._replace(position=self.report.records))
                 if len(batch) >= batch_size:
-                    handler(batch)
+                    self.take(handler, batch, progress)
                     batch = []
-                    if progress:
-                        progress(self.report.records)
             if batch:
-                handler(batch)
-            if progress:
-                progress(self.report.records)
+                self.take(handler, batch, progress)
         self.finish()
+
+    def take(self, handler, batch: list[Record], progress) -> None:
+        handler(batch)
+        # Rows refer to themselves (their state, their relations' caches): cycles that the
+        # collector would free late, after many batches. Freed now, memory stays flat.
+        gc.collect()
+        if progress:
+            progress(self.report.records)
 
     def finish(self) -> None:
         self.apply_merges()
@@ -325,6 +341,7 @@ class _Importer:
                 self.report.conflicts_opened += detect_facts(
                     claims.order_by("pk"), by=self.by
                 ).opened
+                gc.collect()
         if self.left_out["reviews"]:
             self.report.notes.append(
                 _(
@@ -668,8 +685,9 @@ class _Importer:
                 chosen.append(None)
             else:
                 chosen.append(existing)
+        # Found in the desk as it was before the import (not made by an earlier batch).
         self.report.unchanged["claims"] += len(
-            {c.pk for c in chosen if c is not None and c.pk is not None}
+            {c.pk for c in chosen if c is not None and c.pk and c.pk <= self.newest[Claim]}
         )
         return chosen
 
@@ -1161,3 +1179,82 @@ def _source_keys(source: Source) -> list[tuple[str, str]]:
     if not keys:
         keys.append(("title", source.title))
     return keys
+
+
+def export_desk(*, by) -> Iterator[str]:
+    """The whole desk as a dump's text, streamed (``claims.interchange.dump``): for those who
+    may have it all — the history and people's names are in it."""
+    policy.require(by, "dump_desk")
+    return desk_dump()
+
+
+# --- Imports of uploaded files ----------------------------------------------------------------
+
+
+def start_import(*, upload, by, format: str = "", dry_run: bool = False) -> ImportJob:
+    """Keep an uploaded file and import it: at once when it is small, else in the background
+    (``claims.tasks.import_file``, run by ``manage.py db_worker``). The job tells how far it
+    is and, once done, what came of it."""
+    for action in IMPORT_ACTIONS:
+        policy.require(by, action)
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        raise ValidationError(
+            _("“%(name)s” is larger than %(limit)d MB.")
+            % {"name": upload.name, "limit": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+        )
+    job = ImportJob.objects.create(
+        user=by, file_name=upload.name[:255], format=format, dry_run=dry_run, size=upload.size
+    )
+    job.path.parent.mkdir(parents=True, exist_ok=True)
+    with open(job.path, "wb") as file:
+        for chunk in upload.chunks():
+            file.write(chunk)
+    if job.size <= settings.IMPORT_INLINE_BYTES:
+        run_import_job(job.pk)
+        job.refresh_from_db()
+    else:
+        from claims.tasks import import_file
+
+        transaction.on_commit(lambda: import_file.enqueue(job.pk))
+    return job
+
+
+def run_import_job(job_id: int) -> None:
+    """Import a job's file (a background task's body), telling its progress on the way, and
+    keep the report with the job. The file is deleted once read."""
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    if job.finished:
+        return  # a task run twice
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    try:
+        with open(job.path, "rb") as file:
+
+            def progress(records: int) -> None:
+                percent = 100 * file.tell() // job.size if job.size else 100
+                ahead = job.progress_path.with_suffix(".writing")
+                ahead.write_text(json.dumps({"records": records, "percent": percent}))
+                ahead.replace(job.progress_path)
+
+            report = import_records(
+                records=records_of(file, job.format or None),
+                by=job.user,
+                dry_run=job.dry_run,
+                progress=progress,
+            )
+    except Exception:
+        logger.exception("Import %s failed", job.pk)
+        job.status = ImportStatus.FAILED
+        job.report = {"ok": False, "summary": _("The import stopped on an error of ours.")}
+    else:
+        job.report = report.as_json()
+        job.status = (
+            ImportStatus.REFUSED
+            if not report.ok
+            else ImportStatus.CHECKED
+            if job.dry_run
+            else ImportStatus.DONE
+        )
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "report", "finished_at"])
+    job.path.unlink(missing_ok=True)
+    job.progress_path.unlink(missing_ok=True)
