@@ -255,6 +255,10 @@ BAD_ROWS = [
     ({"source_language": "xx"}, "source_language", "ISO 639-1"),
     ({"statement": ""}, "statement", "required"),
     ({"attribution": "rumour"}, "attribution", "not one of"),
+    ({"speaker": "x" * 400}, "speaker", "is not a name"),
+    ({"value": "Maroc; " + "y" * 400}, "value", "is not a name"),
+    ({"claim_id": "z" * 201}, "claim_id", "at most 200"),
+    ({"source_url": "not a url"}, "source_url", "valid URL"),
 ]
 
 
@@ -519,3 +523,26 @@ def test_memory_does_not_grow_with_the_file(db, tmp_path, monkeypatch):
         tracemalloc.stop()
         assert report.ok and report.created["versions"] == versions
     assert peaks[1] < 1.3 * peaks[0], peaks
+
+
+def test_a_dump_with_an_id_twice_is_refused(db):
+    text = json.dumps(
+        {
+            "format": DUMP,
+            "version": 1,
+            "entities": [
+                {"id": 1, "name": "Maroc", "kind": "country"},
+                {"id": 1, "name": "Niger", "kind": "country"},
+            ],
+            "claims": [
+                {"id": 1, "external_id": "x-1", "statement": "One."},
+                {"id": 2, "external_id": "x-1", "statement": "One."},
+            ],
+        }
+    )
+    report = import_dump(text)
+    assert [(p.where, p.field, p.message) for p in report.problems] == [
+        ("entities[1]", "id", "Another item of this list has the id 1."),
+        ("claims[1]", "external_id", "Another claim of the file has this id."),
+    ]
+    assert Entity.objects.count() == 0

@@ -294,6 +294,7 @@ class _Importer:
         self.touched: set[int] = set()  # claims whose facts the engine compares at the end
         self.merges: list[tuple[str, int, int]] = []  # (where, claim, dump id merged into)
         self.left_out = {"reviews": 0, "decisions": 0}
+        self.counted_claims: set[int] = set()
 
     # --- The run ----------------------------------------------------------------------------
 
@@ -564,7 +565,8 @@ class _Importer:
         for record in batch:
             fields = _Fields(self, record)
             claim = self.claim_of(fields, subject=fields.ref("subject", "entities"))
-            self.identify(fields, claim, fields.text("external_id") or claim.external_id)
+            external_id = fields.text("external_id") or claim.external_id
+            self.identify(fields, claim, external_id, field="external_id")
             self.dumped_review(fields, claim)
             wanted.append((fields, claim))
         wanted = [(fields, claim) for fields, claim in wanted if not fields.failed]
@@ -599,12 +601,11 @@ class _Importer:
             fields.problem("subject", _("A structured claim needs a subject."))
         return claim
 
-    def identify(self, fields: _Fields, claim: Claim, external_id: str) -> None:
+    def identify(self, fields: _Fields, claim: Claim, external_id: str, *, field: str) -> None:
+        """Give ``claim`` the external id the file's ``field`` gives it."""
         limit = Claim._meta.get_field("external_id").max_length
         if len(external_id) > limit:
-            fields.problem(
-                "external_id", _("An id has at most %(limit)d characters.") % {"limit": limit}
-            )
+            fields.problem(field, _("An id has at most %(limit)d characters.") % {"limit": limit})
         claim.external_id = external_id
 
     def verdict(self, fields: _Fields, name: str) -> Verdict | None:
@@ -685,10 +686,13 @@ class _Importer:
                 chosen.append(None)
             else:
                 chosen.append(existing)
-        # Found in the desk as it was before the import (not made by an earlier batch).
-        self.report.unchanged["claims"] += len(
-            {c.pk for c in chosen if c is not None and c.pk and c.pk <= self.newest[Claim]}
-        )
+        # Found in the desk as it was before the import (not made by an earlier batch), and
+        # not counted with the batch before (a CSV's claim may span two batches).
+        found_before = {
+            c.pk for c in chosen if c is not None and c.pk and c.pk <= self.newest[Claim]
+        }
+        self.report.unchanged["claims"] += len(found_before - self.counted_claims)
+        self.counted_claims = found_before
         return chosen
 
     def insert_claims(self, claims: list[Claim], versions: list[Appearance]) -> None:
@@ -1065,7 +1069,9 @@ class _Importer:
             entities = []
             if claim.value_type == ValueType.ENTITIES:
                 names = _names(fields, "value")
-                entities = [mentioned[normalize_name(name)] for name in names]
+                # A name that is not one was reported: it names no entity.
+                entities = [mentioned.get(normalize_name(name)) for name in names]
+                entities = [pk for pk in entities if pk is not None]
             speaker = mentioned.get(normalize_name(fields.text("speaker")))
             version = self.version_of(fields, claim, source, speaker=speaker, entities=entities)
             version.import_entities = entities
@@ -1122,7 +1128,8 @@ class _Importer:
             before = self.report.problem_count
             subject = mentioned.get(normalize_name(fields.text("subject")))
             claim = self.claim_of(fields, subject=subject)
-            self.identify(fields, claim, fields.text("claim_id") or _statement_id(claim.statement))
+            external_id = fields.text("claim_id") or _statement_id(claim.statement)
+            self.identify(fields, claim, external_id, field="claim_id")
             if verdict := self.verdict(fields, "verdict"):
                 if self.may_review:
                     claim.status, claim.verdict = ClaimStatus.REVIEWED, verdict
