@@ -12,8 +12,10 @@ def english_first():
 
 
 @pytest.fixture(autouse=True)
-def test_settings(settings):
+def test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploads wait for their import here, not in the checkout.
+    settings.IMPORTS_ROOT = tmp_path / "imports"
     # Production serves collected, hashed static files; tests serve them as they are.
     settings.STORAGES = {
         **settings.STORAGES,
