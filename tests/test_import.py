@@ -503,7 +503,7 @@ def test_the_dump_command_writes_what_the_import_reads(demo, tmp_path):
 
 
 def test_memory_does_not_grow_with_the_file(db, tmp_path, monkeypatch):
-    """The peak of memory allocated while importing a generated archive of 600 versions and
+    """The peak of memory allocated while importing a generated archive of 300 versions and
     one six times as long is about the same: it depends on the batches (small here, so that
     the shorter file fills several), not the file. bench/imports.py measures 100,000."""
     import tracemalloc
@@ -511,18 +511,20 @@ def test_memory_does_not_grow_with_the_file(db, tmp_path, monkeypatch):
     from claims.demo.archive import write_archive
     from claims.services import imports
 
-    monkeypatch.setattr(imports, "DETECTION_BATCH", 40)
+    monkeypatch.setattr(imports, "DETECTION_BATCH", 20)
     peaks = []
-    for seed, versions in ((1, 600), (2, 3_600)):
+    for seed, versions in ((1, 300), (2, 1_800)):
         path = tmp_path / f"{versions}.csv"
         write_archive(path, versions, seed=seed)
         tracemalloc.start()
         with open(path, "rb") as file:
-            report = import_(records=records_of(file), by=SYSTEM, batch_size=150)
+            report = import_(records=records_of(file), by=SYSTEM, batch_size=75)
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
         assert report.ok and report.created["versions"] == versions
-    assert peaks[1] < 1.3 * peaks[0], peaks
+    # Six times the rows: a reader that held the file, or rows kept from batch to batch, would
+    # take several times the memory; what grows here is a few ids a claim.
+    assert peaks[1] < 1.5 * peaks[0], peaks
 
 
 def test_a_dump_with_an_id_twice_is_refused(db):
