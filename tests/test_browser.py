@@ -89,7 +89,14 @@ def log_in(browser, base, username):
     page.get_by_label("Password").fill(f"demo-{username}-pass")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    ready(page)
     return page
+
+
+def ready(page):
+    """Wait for the page's scripts (deferred) to have run: app.js marks the body ready. Before
+    that, the language switch does not submit itself and no look-up answers."""
+    page.locator("body[data-ready=true]").wait_for(state="attached")
 
 
 def select_passage(page, passage, *, release=True):
@@ -234,7 +241,8 @@ def test_hostile_source_text_is_shown_as_text_and_runs_nothing(browser, desk):
     expect(editor.locator("#source-text")).to_have_text(hostile)
     expect(editor.locator("#source-text img")).to_have_count(0)
     expect(editor.locator("#source-text script")).to_have_count(0)
-    editor.wait_for_timeout(300)
+    # A script slipped into the page would have run before the page's own deferred ones.
+    ready(editor)
     assert editor.dialogs == []
 
 
