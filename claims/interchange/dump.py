@@ -19,12 +19,21 @@ from collections.abc import Iterator
 import ijson
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils.translation import gettext as _
 
 from claims.dates import precise_date_text
 from claims.exports import version_value
-from claims.models import Appearance, Claim, Conflict, Entity, Evidence, ReviewEvent, Source
+from claims.models import (
+    Appearance,
+    Claim,
+    Conflict,
+    Entity,
+    Evidence,
+    ReviewEvent,
+    Source,
+    ValueType,
+)
 
 from .records import Record
 
@@ -129,7 +138,9 @@ class _Writer:
 
     def versions(self):
         entities = Prefetch("value_entities", queryset=Entity.objects.only("pk"))
-        for version in _rows(Appearance.objects.select_related("claim").prefetch_related(entities)):
+        # Each version's claim is read for its value type only.
+        versions = Appearance.objects.annotate(value_type=F("claim__value_type"))
+        for version in _rows(versions.prefetch_related(entities)):
             yield {
                 "id": self.version(version.pk),
                 "claim": self.claim(version.claim_id),
@@ -150,9 +161,9 @@ class _Writer:
 
     def value(self, version: Appearance):
         """The value a version states, as its claim's value type reads it (None: none)."""
-        if version.claim.value_type == "entities":
+        if version.value_type == ValueType.ENTITIES:
             return sorted(self.entity(e.pk) for e in version.value_entities.all()) or None
-        return version_value(version, version.claim.value_type)
+        return version_value(version, version.value_type)
 
     def evidence(self):
         for item in _rows(Evidence.objects):

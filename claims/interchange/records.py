@@ -83,10 +83,7 @@ class ImportReport:
                 "%(count)d problems: nothing was imported.",
                 self.problem_count,
             ) % {"count": self.problem_count}
-        kinds = sorted(
-            (kind for kind in KIND_ORDER if self.created[kind] or self.unchanged[kind]),
-            key=KIND_ORDER.index,
-        )
+        kinds = [kind for kind in KIND_ORDER if self.created[kind] or self.unchanged[kind]]
         details = "; ".join(
             _("%(kind)s: %(created)d created, %(unchanged)d unchanged")
             % {

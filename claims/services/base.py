@@ -109,11 +109,12 @@ def history_in_bulk(model: type[models.Model], ids: list[int], *, by, at) -> Non
     table, quote = model._meta.db_table, connection.ops.quote_name
     columns = ", ".join(quote(column) for column in copied)
     user = getattr(user_of(by), "pk", None)
+    # The sets whose history is kept: simple-history names their records' table after both.
+    tracked = {field.name for field in historical._meta.get_fields()}
     sets = [
-        (field, historical._meta.get_field(f"{historical._meta.model_name}_{field.name}"))
+        (field, historical._meta.get_field(name))
         for field in model._meta.many_to_many
-        if f"{historical._meta.model_name}_{field.name}"
-        in {f.name for f in historical._meta.get_fields()}
+        if (name := f"{historical._meta.model_name}_{field.name}") in tracked
     ]
     with connection.cursor() as cursor:
         for chunk, where in _id_chunks(ids):
@@ -172,7 +173,7 @@ def insert_rows(model: type[models.Model], rows: list[models.Model]) -> None:
             [table, len(rows)],
         )
         for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
-            row.pk = row.id = pk
+            row.pk = pk
             row._state.adding, row._state.db = False, connection.alias
         columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
         stamped = [field for field in fields if getattr(field, "auto_now", False)]

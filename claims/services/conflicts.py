@@ -159,7 +159,7 @@ def fact_key(claim: Claim) -> str:
 
 # Every fact at once: an import takes it alone, every other write of versions shares it.
 ALL_FACTS = "facts:all"
-# Set while a transaction holds every fact (``lock_all_facts``): no key is locked one by one.
+# Set while a transaction holds every fact (``all_facts_locked``): no key is locked one by one.
 _all_facts_locked: ContextVar[bool] = ContextVar("all_facts_locked", default=False)
 
 

@@ -25,7 +25,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from claims import policy
 from claims.dates import PreciseDate
@@ -404,12 +403,12 @@ class _Importer:
             fields.validate(entity)
             aliases = self.aliases(fields)
             wanted.append((fields, entity, aliases))
-        pks = self.resolve_entities(
-            [(entity, aliases) for fields, entity, aliases in wanted if not fields.failed]
-        )
-        for fields, _entity, _aliases in wanted:
-            if not fields.failed:
-                self.register(fields, "entities", pks.pop(0))
+        wanted = [
+            (fields, entity, aliases) for fields, entity, aliases in wanted if not fields.failed
+        ]
+        pks = self.resolve_entities([(entity, aliases) for _f, entity, aliases in wanted])
+        for (fields, _entity, _aliases), pk in zip(wanted, pks, strict=True):
+            self.register(fields, "entities", pk)
 
     def aliases(self, fields: _Fields) -> list[Alias]:
         value = fields.data.get("aliases") or []
@@ -494,10 +493,10 @@ class _Importer:
             fields = _Fields(self, record, {"published_on": "published"})
             source = self.source_of(fields, publisher=fields.ref("publisher", "entities"))
             wanted.append((fields, source))
-        found = self.resolve_sources([source for fields, source in wanted if not fields.failed])
-        for fields, _source in wanted:
-            if not fields.failed:
-                self.register(fields, "sources", found.pop(0).pk)
+        wanted = [(fields, source) for fields, source in wanted if not fields.failed]
+        found = self.resolve_sources([source for _fields, source in wanted])
+        for (fields, _source), source in zip(wanted, found, strict=True):
+            self.register(fields, "sources", source.pk)
 
     def source_of(self, fields: _Fields, *, prefix: str = "", publisher=None) -> Source:
         """A source from the record's fields (their names starting with ``prefix``), validated
@@ -776,7 +775,7 @@ class _Importer:
                 fields.problem(
                     "rank_reason", _("A preferred or deprecated version needs a reason.")
                 )
-            wanted.append((fields, version, entities))
+            wanted.append((fields, version))
         for fields, pk in self.write_versions(wanted, repeat=True):
             self.register(fields, "versions", pk)
 
@@ -801,7 +800,9 @@ class _Importer:
         )
         if created_at := fields.timestamp("created_at"):
             version.created_at = created_at
-        self.value_into(fields, version, claim.value_type, entities)
+        # Its set of entities' ids, written with it (a set is not a field of the row).
+        version.import_entities = entities
+        self.value_into(fields, version, claim.value_type)
         if version.quote and version.start is None and version.end is None and source.text:
             start = source.text.find(version.quote)
             if start == -1:
@@ -815,7 +816,7 @@ class _Importer:
         fields.validate(version)
         return version
 
-    def value_into(self, fields: _Fields, version: Appearance, value_type: str, entities) -> None:
+    def value_into(self, fields: _Fields, version: Appearance, value_type: str) -> None:
         """Set the version's value from the field ``value``, read as its claim's type."""
         if not fields.given("value"):
             return
@@ -831,7 +832,7 @@ class _Importer:
             version.value_boolean = fields.boolean("value")
 
     def write_versions(self, wanted, *, repeat: bool) -> list[tuple[_Fields, int]]:
-        """Insert the versions ``wanted`` ((fields, version, entity ids), validated) that the
+        """Insert the versions ``wanted`` ((fields, version) pairs, validated) that the
         desk does not have — the same claim, source, quote and place — with their entities
         and history. ``repeat``: a version the file gave before is a version of its own (a
         dump may hold two alike); else it is the same version. Returns (fields, id) for each
@@ -839,9 +840,7 @@ class _Importer:
         wanted = [item for item in wanted if not item[0].failed]
         existing: dict[tuple, int | Appearance] = {}
         known = {
-            v.claim.pk
-            for _f, v, _e in wanted
-            if not getattr(v.claim, "searched_with_versions", False)
+            v.claim.pk for _f, v in wanted if not getattr(v.claim, "searched_with_versions", False)
         }
         for *version_key, pk in Appearance.objects.filter(claim_id__in=known).values_list(
             "claim_id", "source_id", "quote", "start", "pk"
@@ -849,14 +848,13 @@ class _Importer:
             if not repeat or pk <= self.newest[Appearance]:
                 existing.setdefault(tuple(version_key), pk)
         kept, new = [], []
-        for fields, version, entities in wanted:
+        for fields, version in wanted:
             version_key = (version.claim.pk, version.source.pk, version.quote, version.start)
             found = existing.get(version_key)
             if found is not None:
                 self.report.unchanged["versions"] += 1
                 kept.append((fields, found))
                 continue
-            version.import_entities = entities
             new.append(version)
             kept.append((fields, version))
             if not repeat:
@@ -1004,7 +1002,7 @@ class _Importer:
             existing[pair] = conflict
             new.append((fields, conflict))
         if new:
-            bulk_create_with_history([c for _f, c in new], Conflict, default_user=self.user)
+            self.insert(Conflict, [conflict for _fields, conflict in new])
             self.report.created["conflicts"] += len(new)
         for fields, conflict in new:
             self.register(fields, "conflicts", conflict.pk)
@@ -1074,11 +1072,10 @@ class _Importer:
                 entities = [pk for pk in entities if pk is not None]
             speaker = mentioned.get(normalize_name(fields.text("speaker")))
             version = self.version_of(fields, claim, source, speaker=speaker, entities=entities)
-            version.import_entities = entities
-            wanted.append((fields, version, entities))
+            wanted.append((fields, version))
         # New claims are saved with what their versions say, searchable at once.
         new = [claim for claim in claims if claim is not None and claim.pk is None]
-        versions = [v for fields, v, _e in wanted if not fields.failed and v.claim.pk is None]
+        versions = [v for fields, v in wanted if not fields.failed and v.claim.pk is None]
         self.insert_claims(new, versions)
         self.write_versions(wanted, repeat=False)
 

@@ -195,8 +195,10 @@ def search_new_claims(claims: list[Claim], versions: list[Appearance]) -> None:
     written with their rows, not updated after. Two queries: the names of their entities."""
     ids = {claim.subject_id for claim in claims} | {v.speaker_id for v in versions}
     ids |= {pk for version in versions for pk in version.import_entities}
-    names = dict(Entity.objects.filter(pk__in=ids - {None}).values_list("pk", "name"))
-    names = {pk: [name] for pk, name in names.items()}
+    names = {
+        pk: [name]
+        for pk, name in Entity.objects.filter(pk__in=ids - {None}).values_list("pk", "name")
+    }
     for entity_id, alias in (
         Alias.objects.filter(entity_id__in=names)
         .values_list("entity_id", "name")
