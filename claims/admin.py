@@ -28,6 +28,7 @@ from .models import (
     ConflictOrigin,
     Entity,
     Evidence,
+    RatingMapping,
     ReviewEvent,
     Source,
     Verdict,
@@ -49,12 +50,14 @@ from .services import (
     delete_appearance,
     delete_claim,
     delete_entity,
+    delete_rating_mapping,
     delete_source,
     delete_verdict,
     flag_conflict,
     possible_duplicates,
     record_appearance,
     remove_evidence,
+    save_rating_mapping,
     save_verdict,
     update_appearance,
     update_claim,
@@ -896,6 +899,24 @@ class VerdictAdmin(ServiceAdmin):
 
     def delete_object(self, request, obj):
         delete_verdict(verdict=obj, by=request.user)
+
+
+@admin.register(RatingMapping)
+class RatingMappingAdmin(ServiceAdmin):
+    """How other publishers' ClaimReview ratings read as the desk's verdicts (README,
+    "ClaimReview import")."""
+
+    policy_actions = VerdictAdmin.policy_actions
+    list_display = ("publisher", "label", "rating_value", "worst_rating", "best_rating", "verdict")
+    list_filter = ("verdict",)
+    list_select_related = ("verdict",)
+    search_fields = ("publisher", "label")
+
+    def save_model(self, request, obj, form, change):
+        save_rating_mapping(mapping=obj, by=request.user)
+
+    def delete_object(self, request, obj):
+        delete_rating_mapping(mapping=obj, by=request.user)
 
 
 @admin.register(ReviewEvent)

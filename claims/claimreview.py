@@ -117,6 +117,8 @@ def claim_review(
     item = {
         "@type": "Claim",
         "@id": f"{url}#claim",
+        # The claim's id at the desk: an import of this review finds the claim by it.
+        "identifier": claim.external_id,
         "name": claim.statement,
         # Who said it: the first version's speaker that is known.
         "author": _agent(next((v.speaker for v in versions if v.speaker), None)),

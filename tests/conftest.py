@@ -155,6 +155,7 @@ def service_writes_only():
         Conflict,
         Entity,
         Evidence,
+        RatingMapping,
         ReviewEvent,
         Source,
         Verdict,
@@ -165,7 +166,8 @@ def service_writes_only():
         if not in_service():
             raise AssertionError(f"A {sender.__name__} was written outside a service.")
 
-    models = [Source, Entity, Alias, Claim, Appearance, Conflict, Evidence, Verdict, ReviewEvent]
+    models = [Source, Entity, Alias, Claim, Appearance, Conflict, Evidence, Verdict, RatingMapping]
+    models.append(ReviewEvent)
     signals = [(pre_save, model) for model in models] + [(pre_delete, model) for model in models]
     signals.append((m2m_changed, Appearance.value_entities.through))
     for signal, sender in signals:

@@ -17,6 +17,7 @@ from claims.models import (
     Entity,
     Evidence,
     ImportJob,
+    RatingMapping,
     ReviewEvent,
     Source,
     Verdict,
@@ -170,9 +171,24 @@ CASES = {
     "reviewevent_action_valid": lambda w: ReviewEvent.objects.create(
         claim=w["claim"], action="deleted"
     ),
+    "rating_mapping_by_name_or_value": lambda w: rating_mapping(label="", normalized_label=""),
+    "rating_mapping_value_on_scale": lambda w: rating_mapping(**{**BY_VALUE, "rating_value": 6}),
+    "rating_mapping_name_unique": lambda w: rating_mapping() and rating_mapping(),
+    "rating_mapping_value_unique": lambda w: (
+        rating_mapping(**BY_VALUE) and rating_mapping(**BY_VALUE)
+    ),
     "importjob_status_valid": lambda w: import_job(status="lost"),
     "importjob_format_valid": lambda w: import_job(format="xlsx"),
 }
+
+
+BY_VALUE = {"label": "", "normalized_label": "", "rating_value": 2, "worst_rating": 1,
+            "best_rating": 5}  # fmt: skip
+
+
+def rating_mapping(**fields):
+    fields = {"label": "Faux", "normalized_label": "faux", **fields}
+    return RatingMapping.objects.create(verdict=Verdict.objects.get(slug="accurate"), **fields)
 
 
 def import_job(**fields):

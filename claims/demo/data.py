@@ -391,6 +391,21 @@ EVIDENCE = [
     ),
 ]
 
+# How partners' ClaimReview ratings read as the desk's verdicts, for any publisher: (rating
+# name, verdict slug). The desk's own verdict names (English and French) need none.
+RATING_MAPPINGS = [
+    ("True", "accurate"),
+    ("Vrai", "accurate"),
+    ("Mostly true", "mostly-accurate"),
+    ("Plutôt vrai", "mostly-accurate"),
+    ("Half true", "misleading"),
+    ("Mostly false", "inaccurate"),
+    ("Plutôt faux", "inaccurate"),
+    ("False", "inaccurate"),
+    ("Faux", "inaccurate"),
+    ("Pants on Fire", "inaccurate"),
+]
+
 # username, group, password (published here: load_demo refuses to run with DEBUG off unless
 # told to, so these accounts never appear on a real desk by accident).
 USERS = [

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from claims.models import ImportFormat
 
+from .claimreview import read_claimreviews
 from .dump import FORMAT, read_dump
 from .records import Record
 from .table import read_csv
@@ -19,8 +20,11 @@ def sniff(file) -> str:
     other JSON is ClaimReview; anything else is read as CSV."""
     start = file.read(SNIFF)
     file.seek(0)
-    if start.lstrip().startswith(b"{") and FORMAT.encode() in start:
+    start = start.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()
+    if start.startswith(b"{") and FORMAT.encode() in start:
         return ImportFormat.DUMP
+    if start.startswith((b"{", b"[")):
+        return ImportFormat.CLAIMREVIEW
     return ImportFormat.CSV
 
 
@@ -29,4 +33,6 @@ def records_of(file, format: str | None = None) -> Iterator[Record]:
     format = format or sniff(file)
     if format == ImportFormat.DUMP:
         return read_dump(file)
+    if format == ImportFormat.CLAIMREVIEW:
+        return read_claimreviews(file)
     return read_csv(file)

@@ -80,6 +80,127 @@ class Verdict(models.Model):
         return self.label_fr if language[:2] == "fr" and self.label_fr else self.label
 
 
+class RatingMappingQuerySet(models.QuerySet):
+    def verdict_for(self, *, publisher: str, label: str, value, best, worst) -> Verdict | None:
+        """The verdict a ClaimReview's rating by ``publisher`` (its author's name) maps to:
+        by its ``label`` (``alternateName``) first, else by its ``value`` on the scale
+        ``worst`` to ``best``; the publisher's own mapping before one for any publisher. None
+        when unmapped. It reads the queryset (with its verdicts) once, however often asked."""
+        publisher, label = normalize_name(publisher), normalize_name(label)
+        found = sorted(
+            (
+                mapping
+                for mapping in self
+                if mapping.normalized_publisher in ("", publisher)
+                and (
+                    mapping.normalized_label == label
+                    if mapping.normalized_label
+                    else (mapping.rating_value, mapping.best_rating, mapping.worst_rating)
+                    == (value, best, worst)
+                )
+            ),
+            # A name before a value; the publisher's own before any publisher's.
+            key=lambda mapping: (not mapping.normalized_label, not mapping.normalized_publisher),
+        )
+        return found[0].verdict if found else None
+
+
+class RatingMapping(models.Model):
+    """How another publisher's ClaimReview rating reads as one of the desk's verdicts, for
+    importing its reviews: by the rating's name (``alternateName``: «Faux», "Pants on Fire"),
+    in any case and with or without accents, or by its value on the publisher's scale (2 on
+    1 to 5). A rating no mapping matches is reported by the import, never guessed."""
+
+    publisher = models.CharField(
+        _("publisher"),
+        max_length=200,
+        blank=True,
+        help_text=_("The reviewing organisation, as its reviews name it; empty: any publisher."),
+    )
+    normalized_publisher = models.CharField(max_length=200, blank=True, editable=False)
+    label = models.CharField(
+        _("rating name"),
+        max_length=100,
+        blank=True,
+        help_text=_("The rating's name (alternateName), in any case, accents or not."),
+    )
+    normalized_label = models.CharField(max_length=100, blank=True, editable=False)
+    rating_value = models.SmallIntegerField(
+        _("rating value"), null=True, blank=True, help_text=_("Without a name: its value…")
+    )
+    worst_rating = models.SmallIntegerField(_("worst rating"), null=True, blank=True)
+    best_rating = models.SmallIntegerField(
+        _("best rating"), null=True, blank=True, help_text=_("…on the publisher's scale.")
+    )
+    verdict = models.ForeignKey(
+        Verdict,
+        on_delete=models.CASCADE,
+        related_name="rating_mappings",
+        verbose_name=_("verdict"),
+    )
+
+    objects = RatingMappingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rating mapping")
+        verbose_name_plural = _("rating mappings")
+        ordering = ["publisher", "label", "worst_rating", "best_rating", "rating_value"]
+        constraints = [
+            # By name, or by value on a scale: one of them, whole.
+            models.CheckConstraint(
+                condition=(
+                    ~Q(label="")
+                    & Q(rating_value__isnull=True, best_rating__isnull=True)
+                    & Q(worst_rating__isnull=True)
+                )
+                | (
+                    Q(label="")
+                    & Q(rating_value__isnull=False, best_rating__isnull=False)
+                    & Q(worst_rating__isnull=False)
+                ),
+                name="rating_mapping_by_name_or_value",
+                violation_error_message=_(
+                    "Give the rating's name, or its value with the worst and best ratings of "
+                    "the publisher's scale — one or the other."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(rating_value__isnull=True)
+                | Q(
+                    worst_rating__lt=F("best_rating"),
+                    rating_value__gte=F("worst_rating"),
+                    rating_value__lte=F("best_rating"),
+                ),
+                name="rating_mapping_value_on_scale",
+                violation_error_message=_(
+                    "The worst rating is below the best, and the value between them."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["normalized_publisher", "normalized_label"],
+                condition=~Q(normalized_label=""),
+                name="rating_mapping_name_unique",
+                violation_error_message=_("This publisher's rating name is mapped already."),
+            ),
+            models.UniqueConstraint(
+                fields=["normalized_publisher", "worst_rating", "best_rating", "rating_value"],
+                condition=Q(normalized_label=""),
+                name="rating_mapping_value_unique",
+                violation_error_message=_("This value on this scale is mapped already."),
+            ),
+        ]
+
+    def __str__(self):
+        rating = self.label or f"{self.rating_value} ({self.worst_rating}–{self.best_rating})"
+        return f"{self.publisher or '*'}: {rating} → {self.verdict}"
+
+    def clean(self):
+        # The folded forms are what constraints and look-ups compare: set before validating.
+        self.publisher, self.label = self.publisher.strip(), self.label.strip()
+        self.normalized_publisher = normalize_name(self.publisher)
+        self.normalized_label = normalize_name(self.label)
+
+
 class ValueType(models.TextChoices):
     NONE = "none", _("none (unstructured)")
     ENTITIES = "entities", _("set of entities")

@@ -13,6 +13,7 @@ from .base import choices_constraint
 class ImportFormat(models.TextChoices):
     DUMP = "dump", _("the desk's full dump (JSON)")
     CSV = "csv", _("CSV of versions")
+    CLAIMREVIEW = "claimreview", _("schema.org ClaimReview (JSON-LD)")
 
 
 class ImportStatus(models.TextChoices):
@@ -30,7 +31,7 @@ class ImportJob(models.Model):
     )
     file_name = models.CharField(_("file"), max_length=255)
     format = models.CharField(
-        _("format"), max_length=10, choices=ImportFormat.choices, blank=True,
+        _("format"), max_length=20, choices=ImportFormat.choices, blank=True,
         help_text=_("Empty: told from the file's content."),
     )  # fmt: skip
     dry_run = models.BooleanField(_("trial run"), default=False)

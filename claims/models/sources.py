@@ -33,6 +33,7 @@ class SourceKind(models.TextChoices):
     PRESS_RELEASE = "press_release", _("press release")
     TRANSCRIPT = "transcript", _("transcript")
     SOCIAL_POST = "social_post", _("social media post")
+    FACT_CHECK = "fact_check", _("fact-check")
     OTHER = "other", _("other")
 
 

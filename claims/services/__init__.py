@@ -43,7 +43,7 @@ from .search import (
     search_everything,
 )
 from .sources import add_source, change_source, delete_source, html_to_text, text_from_upload
-from .verdicts import delete_verdict, save_verdict
+from .verdicts import delete_rating_mapping, delete_verdict, save_rating_mapping, save_verdict
 from .versioning import StaleVersion, check_version, save_versioned
 from .workflow import (
     Step,
@@ -97,6 +97,7 @@ __all__ = [
     "delete_claim",
     "delete_entity",
     "delete_source",
+    "delete_rating_mapping",
     "delete_verdict",
     "detect_conflicts",
     "detect_conflicts_for_appearances",
@@ -124,6 +125,7 @@ __all__ = [
     "reopen",
     "reopen_conflict",
     "resolve_conflict",
+    "save_rating_mapping",
     "save_verdict",
     "save_versioned",
     "search_everything",

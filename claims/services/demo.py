@@ -8,7 +8,16 @@ from django.contrib.auth.models import Group
 
 from claims.dates import PreciseDate
 from claims.demo import data
-from claims.models import Claim, Entity, Evidence, Source, ValueType, sha256_of
+from claims.models import (
+    Claim,
+    Entity,
+    Evidence,
+    RatingMapping,
+    Source,
+    ValueType,
+    Verdict,
+    sha256_of,
+)
 from claims.policy import SYSTEM
 from claims.text import normalize_text
 
@@ -17,6 +26,7 @@ from .base import service
 from .entities import add_entity
 from .evidence import add_evidence
 from .sources import add_source, change_source
+from .verdicts import save_rating_mapping
 from .workflow import create_claim
 
 
@@ -131,6 +141,12 @@ def load_demo() -> DemoResult:
                 claim=claim, source=sources[source_key], by=SYSTEM, stance=stance, note=note
             )
             result.created["evidence"] += 1
+
+    for label, slug in data.RATING_MAPPINGS:
+        if not RatingMapping.objects.filter(publisher="", label=label).exists():
+            mapping = RatingMapping(label=label, verdict=Verdict.objects.get(slug=slug))
+            save_rating_mapping(mapping=mapping, by=SYSTEM)
+            result.created["rating mappings"] += 1
 
     User = get_user_model()
     for username, group_name, password in data.USERS:

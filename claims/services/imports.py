@@ -49,6 +49,7 @@ from claims.models import (
     ImportJob,
     ImportStatus,
     Rank,
+    RatingMapping,
     ReviewAction,
     ReviewEvent,
     Source,
@@ -121,6 +122,7 @@ class _Fields:
         self.where = record.where
         self.names = names or {}
         self.failed = False
+        self.problems = 0  # how many the record had, told or not
         self.told: set[str] = set()
         self.data = record.data if isinstance(record.data, dict) else {}
         if not isinstance(record.data, dict):
@@ -130,6 +132,7 @@ class _Fields:
         """Report a problem with the field ``name`` (the model's or the file's name); the first
         one a field has is enough, and a record that is not an object has only that one."""
         name = self.names.get(name, name)
+        self.problems += 1
         if name in self.told or "" in self.told and not self.data:
             self.failed = True
             return
@@ -285,6 +288,7 @@ class _Importer:
         }
         self.people: dict[str, object] = {}
         self.verdicts = {verdict.slug: verdict for verdict in Verdict.objects.all()}
+        self.rating_mappings = RatingMapping.objects.select_related("verdict")  # read once
         # Rows with a larger id than these were made by this import.
         self.newest = {
             model: model.objects.aggregate(newest=models.Max("pk"))["newest"] or 0
@@ -307,6 +311,7 @@ class _Importer:
             "conflicts": self.conflicts,
             "events": self.events,
             "rows": self.rows,
+            "reviews": self.reviews,
         }
         for kind, group in groupby(records, key=lambda record: record.kind):
             handler = handlers.get(kind)
@@ -476,10 +481,10 @@ class _Importer:
             insert_rows(Alias, rows)
         return [item if isinstance(item, int) else item.pk for item in chosen]
 
-    def mentioned(self, names: dict[str, str]) -> dict[str, int]:
+    def mentioned(self, names: dict[str, Entity]) -> dict[str, int]:
         """Entities named in a CSV's cells: folded name → id, each found or made (``names``:
-        name → the kind a new one gets)."""
-        wanted = [(Entity(name=name, kind=kind), []) for name, kind in names.items()]
+        name → the entity a new one would be)."""
+        wanted = [(entity, []) for entity in names.values()]
         for entity, _aliases in wanted:
             entity.normalized_name = normalize_name(entity.name)
         pks = self.resolve_entities(wanted)
@@ -518,21 +523,21 @@ class _Importer:
             source.created_at = created_at
         names = {name: f"{prefix}{name}" for name in ("title", "url", "kind", "language", "text")}
         names["published_on"] = names["published_precision"] = f"{prefix}published"
-        fields.names.update(names)
+        # The file's names: a row's own, if it has them for these (a ClaimReview's paths).
+        fields.names.update({field: fields.names.get(name, name) for field, name in names.items()})
         fields.validate(source)
         return source
 
     def resolve_sources(self, wanted: list[Source]) -> list[Source]:
         """The sources ``wanted`` (validated, unsaved) are: the desk's source with the same
-        URL; without a URL, the same text; without either, the same title. Else new, saved."""
+        URL; without a URL, the same text; without either, the same title (of a source without
+        a URL). Else new, saved."""
         keys = [_source_keys(source)[0] for source in wanted]
         found = {}
         existing = Source.objects.filter(
             models.Q(url__in={value for kind, value in keys if kind == "url"})
             | models.Q(content_sha256__in={value for kind, value in keys if kind == "text"})
-            | models.Q(
-                url="", text="", title__in={value for kind, value in keys if kind == "title"}
-            )
+            | models.Q(url="", title__in={value for kind, value in keys if kind == "title"})
         ).order_by("pk")
         for source in existing:
             for source_key in _source_keys(source):
@@ -615,8 +620,7 @@ class _Importer:
             return None
         folded = normalize_name(value)
         for verdict in self.verdicts.values():
-            labels = {verdict.slug, normalize_name(verdict.label), normalize_name(verdict.label_fr)}
-            if folded in labels:
+            if folded in _verdict_names(verdict):
                 return verdict
         fields.problem(
             name,
@@ -707,14 +711,20 @@ class _Importer:
         self.insert(Claim, claims)
         self.report.created["claims"] += len(claims)
         events = []
+        now = timezone.now()
         for claim in claims:
             if claim.verdict and not getattr(claim, "brings_history", False):
                 note = _("Imported with its verdict.")
+                # When the file says the claim was reviewed (a ClaimReview's date), else now.
+                at = now
+                if reviewed_on := getattr(claim, "import_reviewed_on", None):
+                    at = datetime.datetime.combine(reviewed_on, datetime.time(), datetime.UTC)
                 events += [
                     ReviewEvent(claim=claim, actor=self.user, action=ReviewAction.STATUS,
-                                old_value=ClaimStatus.NEW, new_value=claim.status, note=note),
+                                old_value=ClaimStatus.NEW, new_value=claim.status, note=note,
+                                created_at=at),
                     ReviewEvent(claim=claim, actor=self.user, action=ReviewAction.VERDICT,
-                                new_value=claim.verdict.label, note=note),
+                                new_value=claim.verdict.label, note=note, created_at=at),
                 ]  # fmt: skip
         insert_rows(ReviewEvent, events)
         if events:
@@ -847,6 +857,9 @@ class _Importer:
         ):
             if not repeat or pk <= self.newest[Appearance]:
                 existing.setdefault(tuple(version_key), pk)
+                # A version without a quote is any the desk has of the claim in the source
+                # (a ClaimReview's appearance of a claim the desk has quoted there).
+                existing.setdefault((*version_key[:2], "", None), pk)
         kept, new = [], []
         for fields, version in wanted:
             version_key = (version.claim.pk, version.source.pk, version.quote, version.start)
@@ -912,6 +925,11 @@ class _Importer:
             fields.validate(item)
             if not fields.failed:
                 wanted.append(item)
+        self.write_evidence(wanted)
+
+    def write_evidence(self, wanted: list[Evidence]) -> None:
+        """Insert the evidence ``wanted`` (validated) that the desk does not have: a claim
+        has a source for evidence once."""
         existing = set(
             Evidence.objects.filter(claim_id__in={item.claim_id for item in wanted}).values_list(
                 "claim_id", "source_id"
@@ -1053,9 +1071,12 @@ class _Importer:
     # --- A CSV's rows -----------------------------------------------------------------------
 
     def rows(self, batch: list[Record]) -> None:
+        self.write_rows([_Fields(self, record, VERSION_NAMES) for record in batch])
+
+    def write_rows(self, fields_of: list[_Fields]) -> list[Claim | None]:
         """Rows of a CSV of versions: each names its claim, its source and its entities, found
-        in the desk or made, then gives a version of the claim."""
-        fields_of = [_Fields(self, record, VERSION_NAMES) for record in batch]
+        in the desk or made, then gives a version of the claim. Returns each row's claim
+        (None for a row with a problem)."""
         mentioned = self.mentioned(self.names_in(fields_of))
         # Each step is taken for the rows whose earlier steps had no problem.
         sources = self.row_sources(fields_of)
@@ -1078,20 +1099,30 @@ class _Importer:
         versions = [v for fields, v in wanted if not fields.failed and v.claim.pk is None]
         self.insert_claims(new, versions)
         self.write_versions(wanted, repeat=False)
+        return claims
 
-    def names_in(self, fields_of: list[_Fields]) -> dict[str, str]:
+    def names_in(self, fields_of: list[_Fields]) -> dict[str, Entity]:
         """The entities a batch of rows names (subject, speaker, members of a set): name →
-        the kind a new one gets."""
+        the entity a new one would be. A speaker is a person unless the row says otherwise
+        (a ClaimReview's author), with the Wikidata id it gives."""
         limit = Entity._meta.get_field("name").max_length
-        names: dict[str, str] = {}
+        names: dict[str, Entity] = {}
         for fields in fields_of:
-            cells = [("subject", EntityKind.OTHER), ("speaker", EntityKind.PERSON)]
-            for column, kind in cells:
-                for name in _names(fields, column):
-                    names.setdefault(name, kind)
+            for name in _names(fields, "subject"):
+                names.setdefault(name, Entity(name=name, kind=EntityKind.OTHER))
+            for name in _names(fields, "speaker"):
+                person = fields.data.get("speaker_person", True)
+                names.setdefault(
+                    name,
+                    Entity(
+                        name=name,
+                        kind=EntityKind.PERSON if person else EntityKind.ORGANIZATION,
+                        wikidata_id=fields.data.get("speaker_wikidata") or "",
+                    ),
+                )
             if fields.data.get("value_type") == ValueType.ENTITIES:
                 for name in _names(fields, "value"):
-                    names.setdefault(name, EntityKind.OTHER)
+                    names.setdefault(name, Entity(name=name, kind=EntityKind.OTHER))
         for fields in fields_of:
             for column in ("subject", "speaker", "value"):
                 for name in _names(fields, column):
@@ -1107,7 +1138,7 @@ class _Importer:
     def row_sources(self, fields_of: list[_Fields]) -> list[Source | None]:
         wanted = []
         for fields in fields_of:
-            before = self.report.problem_count
+            before = fields.problems
             if not fields.given("source_title"):
                 if not fields.given("source_url"):
                     fields.problem("source_title", _("A row needs its source: a URL or a title."))
@@ -1115,14 +1146,14 @@ class _Importer:
                     continue
                 fields.data["source_title"] = fields.data["source_url"]
             source = self.source_of(fields, prefix="source_")
-            wanted.append(source if self.report.problem_count == before else None)
+            wanted.append(source if fields.problems == before else None)
         found = iter(self.resolve_sources([source for source in wanted if source is not None]))
         return [None if source is None else next(found) for source in wanted]
 
     def row_claims(self, fields_of: list[_Fields], mentioned: dict) -> list[Claim | None]:
         wanted = []
         for fields in fields_of:
-            before = self.report.problem_count
+            before = fields.problems
             subject = mentioned.get(normalize_name(fields.text("subject")))
             claim = self.claim_of(fields, subject=subject)
             external_id = fields.text("claim_id") or _statement_id(claim.statement)
@@ -1130,11 +1161,130 @@ class _Importer:
             if verdict := self.verdict(fields, "verdict"):
                 if self.may_review:
                     claim.status, claim.verdict = ClaimStatus.REVIEWED, verdict
+                    claim.import_reviewed_on = fields.date("reviewed_on")[0]
                 else:
                     self.left_out["reviews"] += 1
-            wanted.append((fields, claim) if self.report.problem_count == before else None)
+            wanted.append((fields, claim) if fields.problems == before else None)
         found = iter(self.find_claims([item for item in wanted if item is not None]))
         return [None if item is None else next(found) for item in wanted]
+
+    # --- ClaimReview ------------------------------------------------------------------------
+
+    def reviews(self, batch: list[Record]) -> None:
+        """ClaimReviews (``claims.interchange.claimreview``): each review's rows are a CSV's,
+        its rating is read as a verdict through the desk's rating mappings, and a review by
+        another publisher is kept as a fact-check the claim has for evidence."""
+        reviews, fields_of = [], []
+        for record in batch:
+            review = _Fields(self, record)
+            verdict = self.rating_verdict(review)
+            first = len(fields_of)
+            for row in review.data.get("rows", []):
+                data = {**row["data"], "reviewed_on": review.data["reviewed_on"]}
+                data["verdict"] = verdict.slug if verdict else ""
+                names = {**VERSION_NAMES, "verdict": "reviewRating", "reviewed_on": "datePublished"}
+                names = {field: row["names"].get(name, name) for field, name in names.items()}
+                fields = _Fields(self, record._replace(data=data), names | row["names"])
+                # A problem of the review (its statement) is told once, not once per row.
+                fields.told = review.told
+                fields_of.append(fields)
+            reviews.append((review, first))
+        claims = self.write_rows(fields_of)
+        evidence = []
+        for (review, first), source in zip(reviews, self.review_sources(reviews), strict=True):
+            claim = claims[first] if first < len(claims) else None
+            if claim is None or source is None or review.failed:
+                continue
+            rating = review.data["rating"]
+            note = _("Reviewed by %(publisher)s: “%(rating)s”.") % {
+                "publisher": review.data["publisher"]["name"],
+                "rating": rating["name"]
+                or f"{rating['value']} ({rating['worst']}–{rating['best']})",
+            }
+            evidence.append(
+                Evidence(claim=claim, source=source, stance=Stance.CONTEXT, note=note,
+                         added_by=self.user)
+            )  # fmt: skip
+        self.write_evidence(evidence)
+
+    def rating_verdict(self, review: _Fields) -> Verdict | None:
+        """The desk's verdict for a review's rating: a rating mapping's, else the verdict
+        with that name (this tracker's own feed names its verdicts). Unmapped: a problem."""
+        rating, publisher = review.data["rating"], review.data["publisher"]["name"]
+        if not (rating["name"] or rating["value"]):
+            return None
+        if not self.may_review:
+            self.left_out["reviews"] += 1
+            return None
+        value, best, worst = (_integer(rating[key]) for key in ("value", "best", "worst"))
+        verdict = self.rating_mappings.verdict_for(
+            publisher=publisher, label=rating["name"], value=value, best=best, worst=worst
+        )
+        folded = normalize_name(rating["name"])
+        verdict = verdict or next(
+            (v for v in self.verdicts.values() if folded and folded in _verdict_names(v)), None
+        )
+        if verdict is None:
+            review.problem(
+                "reviewRating",
+                _(
+                    "The rating “%(rating)s” of %(publisher)s is not mapped to a verdict: add "
+                    "a rating mapping (administration, Rating mappings) and import again."
+                )
+                % {
+                    "rating": rating["name"]
+                    or f"{rating['value']} ({rating['worst']}–{rating['best']})",
+                    "publisher": publisher or _("an unnamed publisher"),
+                },
+            )
+        return verdict
+
+    def review_sources(self, reviews: list[tuple[_Fields, int]]) -> list[Source | None]:
+        """Each review as a source — a fact-check by its publisher, found or made — when it is
+        another publisher's and has its address; else None."""
+        desk = normalize_name(settings.DESK["name"])
+        wanted = [
+            review
+            if review.data["review"]["source_url"]
+            and normalize_name(review.data["publisher"]["name"]) not in ("", desk)
+            else None
+            for review, _first in reviews
+        ]
+        publishers = {
+            review.data["publisher"]["name"]: Entity(
+                name=review.data["publisher"]["name"],
+                kind=EntityKind.PERSON
+                if review.data["publisher"]["person"]
+                else EntityKind.ORGANIZATION,
+                wikidata_id=review.data["publisher"]["wikidata"],
+            )
+            for review in wanted
+            if review is not None
+        }
+        ids = self.mentioned(publishers)
+        sources = []
+        for review in wanted:
+            if review is not None:
+                data = {**review.data["review"], "source_kind": SourceKind.FACT_CHECK}
+                fields = _Fields(self, Record("reviews", review.where, data), REVIEW_NAMES)
+                publisher = ids[normalize_name(review.data["publisher"]["name"])]
+                source = self.source_of(fields, prefix="source_", publisher=publisher)
+                review = None if fields.failed else source
+            sources.append(review)
+        found = iter(self.resolve_sources([source for source in sources if source is not None]))
+        return [None if source is None else next(found) for source in sources]
+
+
+def _integer(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _verdict_names(verdict: Verdict) -> set[str]:
+    """The names a file may give a verdict: its slug, its label in English or French."""
+    return {verdict.slug, normalize_name(verdict.label), normalize_name(verdict.label_fr)}
 
 
 def _names(fields: _Fields, column: str) -> list[str]:
@@ -1164,6 +1314,14 @@ VERSION_NAMES = {
     "value_entities": "value",
 }
 
+# A ClaimReview's names for the review as a source.
+REVIEW_NAMES = {
+    "source_title": "headline",
+    "source_url": "url",
+    "source_language": "inLanguage",
+    "source_published": "datePublished",
+}
+
 
 def _keys(entity: Entity, aliases) -> list[str]:
     """The folded names an entity goes by: its name, then its aliases."""
@@ -1174,13 +1332,13 @@ def _keys(entity: Entity, aliases) -> list[str]:
 
 def _source_keys(source: Source) -> list[tuple[str, str]]:
     """What finds a source again, the strongest first: its URL, its text, its title (for a
-    source with neither)."""
+    source without a URL: a ClaimReview names a work without giving its text)."""
     keys = []
     if source.url:
         keys.append(("url", source.url))
     if source.text:
         keys.append(("text", source.content_sha256))
-    if not keys:
+    if not source.url:
         keys.append(("title", source.title))
     return keys
 

@@ -1,9 +1,10 @@
-"""The verdict scale, shipped as data: administrators rename or extend it."""
+"""The verdict scale, shipped as data: administrators rename or extend it, and map other
+publishers' ClaimReview ratings to it."""
 
 from django.utils.translation import gettext as _
 
 from claims import policy
-from claims.models import Verdict
+from claims.models import RatingMapping, Verdict
 
 from .base import delete_as, service
 
@@ -27,3 +28,18 @@ def delete_verdict(*, verdict: Verdict, by) -> None:
         refusal=_("Claims have the verdict “%(label)s”: rename it rather than delete it.")
         % {"label": verdict.label},
     )
+
+
+@service
+def save_rating_mapping(*, mapping: RatingMapping, by) -> RatingMapping:
+    """Add or change how another publisher's rating reads as a verdict, for imports."""
+    policy.require(by, "manage_verdicts")
+    mapping.full_clean()
+    mapping.save()
+    return mapping
+
+
+@service
+def delete_rating_mapping(*, mapping: RatingMapping, by) -> None:
+    policy.require(by, "manage_verdicts")
+    mapping.delete()
