@@ -29,8 +29,9 @@ NIAMEY = (
     "Réunion à Niamey.\r\n\r\nLes coprésidents du Groupe de réflexion Afrique — le Maroc, "
     "les États-Unis, le Niger et l'Italie — ont été reçus. Le groupe, lancé en 2020, se réunit."
 )
+# Taken from the text as an editor selects it (a quote is the source's own words).
 NIAMEY_PASSAGE = (
-    "les coprésidents du Groupe de réflexion Afrique — le Maroc, les États-Unis, le Niger et "
+    "Les coprésidents du Groupe de réflexion Afrique — le Maroc, les États-Unis, le Niger et "
     "l'Italie"
 )
 

@@ -843,6 +843,7 @@ class Appearance(Timestamped):
         errors = {}
         for field in ("said_on", "as_of", "value_date"):
             errors.update(clean_precise_date(self, field))
+        errors.update(self._place_quote())
         errors.update(self._offset_errors())
         errors.update(self._value_type_errors())
         if self.rank != Rank.NORMAL and not self.rank_reason.strip():
@@ -857,6 +858,22 @@ class Appearance(Timestamped):
         text = self.source.text
         self.prefix = text[max(0, self.start - QUOTE_CONTEXT_LENGTH) : self.start]
         self.suffix = text[self.end : self.end + QUOTE_CONTEXT_LENGTH]
+
+    def _place_quote(self) -> dict:
+        """A quote given without its place (an import, the API) is looked for in its source's
+        text, its first occurrence taken; one that is not there is an error."""
+        if not self.quote or self.start is not None or self.end is not None:
+            return {}
+        if self.source_id is None or not self.source.text:
+            return {}
+        start = self.source.text.find(self.quote)
+        if start == -1:
+            return {
+                "quote": _("This quote is not in the text of its source “%(title)s”.")
+                % {"title": self.source.title[:80]}
+            }
+        self.start, self.end = start, start + len(self.quote)
+        return {}
 
     def _offset_errors(self) -> dict:
         if self.start is None and self.end is None:

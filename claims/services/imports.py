@@ -791,7 +791,7 @@ class _Importer:
 
     def version_of(self, fields, claim, source, *, speaker, entities) -> Appearance:
         """A version from the record's fields, validated as ``record_appearance`` validates
-        it; a quote given without its place is looked for in the source's text."""
+        it (a quote given without its place is looked for in the source's text)."""
         said_on, said_on_precision = fields.date("said_on")
         as_of, as_of_precision = fields.date("as_of")
         version = Appearance(
@@ -813,16 +813,7 @@ class _Importer:
         # Its set of entities' ids, written with it (a set is not a field of the row).
         version.import_entities = entities
         self.value_into(fields, version, claim.value_type)
-        if version.quote and version.start is None and version.end is None and source.text:
-            start = source.text.find(version.quote)
-            if start == -1:
-                fields.problem(
-                    "quote",
-                    _("This quote is not in the text of its source “%(title)s”.")
-                    % {"title": source.title[:80]},
-                )
-            else:
-                version.start, version.end = start, start + len(version.quote)
+        # A quote without its place is placed in its source's text (Appearance.clean).
         fields.validate(version)
         return version
 
