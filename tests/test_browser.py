@@ -353,3 +353,26 @@ def test_proposals_and_the_header_search(browser, desk):
         "same subject and property; the value differs"
     )
     editor.close()
+
+
+def test_the_api_docs_render_from_local_files_under_the_content_security_policy(browser, desk):
+    page = browser.new_page()
+    refused, elsewhere = [], []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and refused.append(message.text),
+    )
+    page.on(
+        "request",
+        lambda request: (
+            request.url.startswith("http")
+            and not request.url.startswith(desk)
+            and elsewhere.append(request.url)
+        ),
+    )
+    page.goto(f"{desk}/api/docs/")
+    # Swagger UI lists the operations once its scripts have read the schema.
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/api/claims/{id}/steps/" in path for path in paths)
+    assert not refused and not elsewhere, (refused, elsewhere)

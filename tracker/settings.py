@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "claims",
 ]
 
@@ -165,6 +169,43 @@ IMPORTS_ROOT = Path(os.environ.get("IMPORTS_ROOT", BASE_DIR / "var" / "imports")
 # An upload up to this size is imported while the page waits; a bigger one in the background.
 IMPORT_INLINE_BYTES = int(os.environ.get("IMPORT_INLINE_BYTES", str(512 * 1024)))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+
+# The REST API (README, "API"): token authentication for scripts, the session for the browser;
+# throttled per token (per process with the default local-memory cache); cursor pagination.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.NewestFirst",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.PerToken"],
+    "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("API_THROTTLE_RATE", "2000/hour")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Claim tracker API",
+    "DESCRIPTION": "Sources, entities, claims and their versions, conflicts, evidence and the "
+    "review workflow of a claim-verification desk. Writes go through the same rules as the "
+    "desk's pages. Authenticate with `Authorization: Token <key>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from drf-spectacular-sidecar's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Three vocabularies are a "kind": each named after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "SourceKindEnum": "claims.models.SourceKind",
+        "EntityKindEnum": "claims.models.EntityKind",
+        "ConflictKindEnum": "claims.models.ConflictKind",
+        "StepEnum": "claims.services.Step",
+    },
+}
 
 DESK = {"name": os.environ.get("DESK_NAME", "Claim tracker"), "url": os.environ.get("DESK_URL", "")}
 

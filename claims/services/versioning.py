@@ -17,6 +17,10 @@ class StaleVersion(ValidationError):
 
     def __init__(self, instance: Model, based_on: int):
         self.changes = changes_since(instance, based_on)
+        # The version the row is at now: what a retry is based on.
+        self.current_version = (
+            type(instance).objects.filter(pk=instance.pk).values_list("version", flat=True).first()
+        )
         described = "; ".join(self.changes) or _("changes not in the history")
         super().__init__(
             _(
