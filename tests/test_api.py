@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -16,6 +17,8 @@ from claims import policy
 from claims.api.throttling import PerToken
 from claims.models import Appearance, Claim, ClaimStatus, Conflict, Evidence, Source
 from claims.services import create_claim, record_appearance
+from tests.factories import make_user
+from tests.test_concurrency import race
 from tests.test_import import row_counts
 
 # Every write these tests cause goes through a service (tests/conftest.py).
@@ -336,3 +339,25 @@ def test_errors_are_told_in_the_language_the_script_asks_for(demo):
         HTTP_ACCEPT_LANGUAGE="fr",
     )  # fmt: skip
     assert "La version sur laquelle repose votre modification" in response.json()["version"][0]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite serialises writers: run on PostgreSQL (CI does) to race them.",
+)
+def test_two_scripts_changing_one_claim_at_once_one_wins_the_other_gets_409(reference_data):
+    claim = create_claim(by=policy.SYSTEM, statement="Le groupe compte quatre membres.")
+    for name in ("script1", "script2"):
+        make_user("editor", username=name)
+    url = reverse("api:claim-detail", args=[claim.pk])
+    statuses = {}
+
+    def change(name):
+        response = client_of(name).patch(url, {"statement": f"By {name}.", "version": 1})
+        statuses[name] = response.status_code
+
+    assert race(lambda: change("script1"), lambda: change("script2")) == [None, None]
+    assert sorted(statuses.values()) == [200, 409]
+    winner = next(name for name, status in statuses.items() if status == 200)
+    claim.refresh_from_db()
+    assert claim.statement == f"By {winner}." and claim.version == 2

@@ -1166,6 +1166,7 @@ class _Importer:
         its rating is read as a verdict through the desk's rating mappings, and a review by
         another publisher is kept as a fact-check the claim has for evidence."""
         reviews, fields_of = [], []
+        row_names = {**VERSION_NAMES, "verdict": "reviewRating", "reviewed_on": "datePublished"}
         for record in batch:
             review = _Fields(self, record)
             verdict = self.rating_verdict(review)
@@ -1173,8 +1174,8 @@ class _Importer:
             for row in review.data.get("rows", []):
                 data = {**row["data"], "reviewed_on": review.data["reviewed_on"]}
                 data["verdict"] = verdict.slug if verdict else ""
-                names = {**VERSION_NAMES, "verdict": "reviewRating", "reviewed_on": "datePublished"}
-                names = {field: row["names"].get(name, name) for field, name in names.items()}
+                # The model's names → the CSV's → the review's JSON paths.
+                names = {field: row["names"].get(name, name) for field, name in row_names.items()}
                 fields = _Fields(self, record._replace(data=data), names | row["names"])
                 # A problem of the review (its statement) is told once, not once per row.
                 fields.told = review.told
@@ -1186,11 +1187,9 @@ class _Importer:
             claim = claims[first] if first < len(claims) else None
             if claim is None or source is None or review.failed:
                 continue
-            rating = review.data["rating"]
             note = _("Reviewed by %(publisher)s: “%(rating)s”.") % {
                 "publisher": review.data["publisher"]["name"],
-                "rating": rating["name"]
-                or f"{rating['value']} ({rating['worst']}–{rating['best']})",
+                "rating": _rating_text(review.data["rating"]),
             }
             evidence.append(
                 Evidence(claim=claim, source=source, stance=Stance.CONTEXT, note=note,
@@ -1223,8 +1222,7 @@ class _Importer:
                     "a rating mapping (administration, Rating mappings) and import again."
                 )
                 % {
-                    "rating": rating["name"]
-                    or f"{rating['value']} ({rating['worst']}–{rating['best']})",
+                    "rating": _rating_text(rating),
                     "publisher": publisher or _("an unnamed publisher"),
                 },
             )
@@ -1264,6 +1262,11 @@ class _Importer:
             sources.append(review)
         found = iter(self.resolve_sources([source for source in sources if source is not None]))
         return [None if source is None else next(found) for source in sources]
+
+
+def _rating_text(rating: dict) -> str:
+    """A ClaimReview's rating as its publisher gives it: its name, else its value on its scale."""
+    return rating["name"] or f"{rating['value']} ({rating['worst']}–{rating['best']})"
 
 
 def _integer(text: str) -> int | None:
