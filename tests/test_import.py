@@ -513,6 +513,7 @@ def test_memory_does_not_grow_with_the_file(db, tmp_path, monkeypatch):
     from claims.services import imports
 
     monkeypatch.setattr(imports, "DETECTION_BATCH", 20)
+    monkeypatch.setattr(imports, "KNOWN_LIMIT", 50)
     peaks = []
     for seed, versions in ((1, 300), (2, 1_800)):
         path = tmp_path / f"{versions}.csv"

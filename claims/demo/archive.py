@@ -53,7 +53,9 @@ def archive_rows(versions: int, *, seed: int = 1) -> Iterator[dict]:
         for _ in range(min(versions - written, rng.choices(VERSIONS, VERSION_WEIGHTS)[0])):
             written += 1
             article = rng.randrange(articles)
-            said = date(2015, 1, 1) + timedelta(days=rng.randrange(3650))
+            # An article has one date, and what it reports was said in the month before.
+            published = date(2015, 2, 1) + timedelta(days=article * 7919 % 3650)
+            said = published - timedelta(days=rng.randrange(28))
             stated = value
             if kind == "number" and rng.random() < 0.05:  # a version that disagrees
                 stated = str(int(value) + rng.randint(1, 50))
@@ -71,7 +73,7 @@ def archive_rows(versions: int, *, seed: int = 1) -> Iterator[dict]:
                 "source_url": f"https://archive.example.org/{seed}/{article}",
                 "source_title": f"Article {article}",
                 "source_language": "en",
-                "source_published": said.isoformat()[:7],
+                "source_published": published.isoformat()[:7],
                 "verdict": verdict,
             }
 

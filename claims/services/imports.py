@@ -65,6 +65,8 @@ from .conflicts import all_facts_locked, detect_facts, fingerprint, versions_of
 from .search import refresh_search, search_new_claims
 
 BATCH = 1000
+# The sources and entities of earlier batches remembered, at most (some MB).
+KNOWN_LIMIT = 10_000
 # The engine's batch at the end: the facts of this many claims compared in one run.
 DETECTION_BATCH = 500
 
@@ -167,7 +169,7 @@ class _Fields:
 
     def choice(self, name: str, choices: type[models.TextChoices], default: str = "") -> str:
         value = self.text(name) or default
-        if value and value not in choices.values:
+        if value and value not in _values_of(choices):
             self.problem(
                 name,
                 _("“%(value)s” is not one of: %(choices)s.")
@@ -267,6 +269,11 @@ class _Fields:
 
 
 @functools.cache
+@functools.cache
+def _values_of(choices: type[models.TextChoices]) -> frozenset[str]:
+    return frozenset(choices.values)
+
+
 def _validated_fields(model: type[models.Model]) -> list[models.Field]:
     return [
         field
@@ -298,6 +305,12 @@ class _Importer:
         self.merges: list[tuple[str, int, int]] = []  # (where, claim, dump id merged into)
         self.left_out = {"reviews": 0, "decisions": 0}
         self.counted_claims: set[int] = set()
+        # What earlier batches found or made, so that rows repeating them (a partner's
+        # archive names the same articles and speakers again and again) are not looked up,
+        # built and validated again: a source by the row's cells for it, an entity by its
+        # folded name.
+        self.known_sources: dict[tuple, Source] = {}
+        self.known_entities: dict[str, int] = {}
 
     # --- The run ----------------------------------------------------------------------------
 
@@ -313,6 +326,15 @@ class _Importer:
             "rows": self.rows,
             "reviews": self.reviews,
         }
+        # The collector leaves what exists now (Django, the modules) out of its collections.
+        gc.freeze()
+        try:
+            self.read(records, handlers, progress=progress, batch_size=batch_size)
+        finally:
+            gc.unfreeze()
+        self.finish()
+
+    def read(self, records, handlers, *, progress, batch_size: int) -> None:
         for kind, group in groupby(records, key=lambda record: record.kind):
             handler = handlers.get(kind)
             batch: list[Record] = []
@@ -327,12 +349,16 @@ class _Importer:
                     batch = []
             if batch:
                 self.take(handler, batch, progress)
-        self.finish()
 
     def take(self, handler, batch: list[Record], progress) -> None:
+        # What earlier batches found is remembered up to a bound: memory stays flat.
+        for known in (self.known_sources, self.known_entities):
+            if len(known) > KNOWN_LIMIT:
+                known.clear()
         handler(batch)
         # Rows refer to themselves (their state, their relations' caches): cycles that the
-        # collector would free late, after many batches. Freed now, memory stays flat.
+        # collector would free late, after many batches. Freed now, memory stays flat; the
+        # objects older than the import are frozen (``run``), so this looks at the batch's.
         gc.collect()
         if progress:
             progress(self.report.records)
@@ -484,11 +510,16 @@ class _Importer:
     def mentioned(self, names: dict[str, Entity]) -> dict[str, int]:
         """Entities named in a CSV's cells: folded name → id, each found or made (``names``:
         name → the entity a new one would be)."""
-        wanted = [(entity, []) for entity in names.values()]
-        for entity, _aliases in wanted:
+        known = self.known_entities
+        for entity in names.values():
             entity.normalized_name = normalize_name(entity.name)
+        wanted = [(e, []) for e in names.values() if e.normalized_name not in known]
+        self.report.unchanged["entities"] += len(names) - len(wanted)
         pks = self.resolve_entities(wanted)
-        return {normalize_name(name): pk for name, pk in zip(names, pks, strict=True)}
+        known.update(
+            (entity.normalized_name, pk) for (entity, _a), pk in zip(wanted, pks, strict=True)
+        )
+        return {entity.normalized_name: known[entity.normalized_name] for entity in names.values()}
 
     # --- Sources ----------------------------------------------------------------------------
 
@@ -1136,14 +1167,34 @@ class _Importer:
                     wanted.append(None)
                     continue
                 fields.data["source_title"] = fields.data["source_url"]
+            cells = tuple(fields.data.get(name) for name in SOURCE_CELLS)
+            if cells in self.known_sources:
+                # The same cells as an earlier row's: the same source, valid.
+                self.report.unchanged["sources"] += 1
+                wanted.append(self.known_sources[cells])
+                continue
             source = self.source_of(fields, prefix="source_")
-            wanted.append(source if fields.problems == before else None)
-        found = iter(self.resolve_sources([source for source in wanted if source is not None]))
-        return [None if source is None else next(found) for source in wanted]
+            if fields.problems == before:
+                source.import_cells = cells
+                wanted.append(source)
+            else:
+                wanted.append(None)
+        unsaved = [i for i, source in enumerate(wanted) if source is not None and source.pk is None]
+        found = self.resolve_sources([wanted[i] for i in unsaved])
+        for i, source in zip(unsaved, found, strict=True):
+            self.known_sources[wanted[i].import_cells] = source
+            wanted[i] = source
+        return wanted
 
     def row_claims(self, fields_of: list[_Fields], mentioned: dict) -> list[Claim | None]:
         wanted = []
+        # A claim's rows repeat its cells: the claim read from the first serves the others.
+        read: dict[tuple, Claim] = {}
         for fields in fields_of:
+            cells = tuple(fields.data.get(name) for name in CLAIM_CELLS)
+            if cells in read:
+                wanted.append((fields, read[cells]))
+                continue
             before = fields.problems
             subject = mentioned.get(normalize_name(fields.text("subject")))
             claim = self.claim_of(fields, subject=subject)
@@ -1155,7 +1206,11 @@ class _Importer:
                     claim.import_reviewed_on = fields.date("reviewed_on")[0]
                 else:
                     self.left_out["reviews"] += 1
-            wanted.append((fields, claim) if fields.problems == before else None)
+            if fields.problems == before:
+                read[cells] = claim
+                wanted.append((fields, claim))
+            else:
+                wanted.append(None)
         found = iter(self.find_claims([item for item in wanted if item is not None]))
         return [None if item is None else next(found) for item in wanted]
 
@@ -1295,6 +1350,13 @@ def _statement_id(statement: str) -> str:
     the same statement are versions of one claim, found again on the next import."""
     return f"statement:{hashlib.sha256(normalize_name(statement).encode()).hexdigest()}"
 
+
+# A CSV row's cells for its claim (and its review).
+CLAIM_CELLS = ("claim_id", "statement", "subject", "property", "value_type", "verdict",
+               "reviewed_on")  # fmt: skip
+# A CSV row's cells for its source.
+SOURCE_CELLS = ("source_url", "source_title", "source_kind", "source_language",
+                "source_published", "source_text")  # fmt: skip
 
 # The file's names for a version's fields, where they are not the model's.
 VERSION_NAMES = {
