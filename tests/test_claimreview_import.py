@@ -322,3 +322,26 @@ def test_administrators_edit_the_mappings_in_the_admin(mappings, client, service
     client.force_login(make_user("editor", is_staff=True))
     assert client.get(url).status_code == 403
     assert Source.objects.count() == 0
+
+
+def test_a_fact_checks_page_imports_by_its_json_ld(db, client):
+    """A fact-checker's HTML page, as published: its ClaimReview is in a JSON-LD script (ours:
+    the public review page). Another script that is not JSON is reported by its place."""
+    with pytest.raises(Rollback), transaction.atomic():
+        desk_at_work()
+        claim = Claim.objects.get(status=ClaimStatus.REVIEWED)
+        page = client.get(reverse("claims:review", args=[claim.pk])).content
+        statement, verdict_slug = claim.statement, claim.verdict.slug
+        raise Rollback
+    assert b'<script type="application/ld+json">' in page
+    file = io.BytesIO(page)
+    assert sniff(file) == "claimreview"
+    report = import_records(records=records_of(file), by=SYSTEM)
+    assert report.ok, report.problems
+    assert Claim.objects.get().statement == statement
+    assert Claim.objects.get().verdict.slug == verdict_slug
+
+    broken = b'<html><script type="application/ld+json">{"@type": </script>' + page[6:]
+    report = import_records(records=records_of(io.BytesIO(broken), "claimreview"), by=SYSTEM)
+    assert [p.where for p in report.problems] == ["script[0]"]
+    assert "not valid JSON" in report.problems[0].message

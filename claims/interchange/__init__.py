@@ -17,13 +17,14 @@ SNIFF = 4096
 
 def sniff(file) -> str:
     """The format of a binary file, told from its first bytes: a dump names its format first;
-    other JSON is ClaimReview; anything else is read as CSV."""
+    other JSON, and HTML, is ClaimReview; anything else is read as CSV."""
     start = file.read(SNIFF)
     file.seek(0)
     start = start.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()
     if start.startswith(b"{") and FORMAT.encode() in start:
         return ImportFormat.DUMP
-    if start.startswith((b"{", b"[")):
+    # JSON, or an HTML page (a fact-check, with its ClaimReview in a JSON-LD script).
+    if start.startswith((b"{", b"[", b"<")):
         return ImportFormat.CLAIMREVIEW
     return ImportFormat.CSV
 

@@ -1,6 +1,7 @@
 """schema.org ClaimReview in (README, "ClaimReview import"): a JSON-LD document of one
 ClaimReview, a list of them, a ``@graph``, or a ``DataFeed`` (this tracker's
-``/reviews/feed.jsonld`` among them), read a review at a time.
+``/reviews/feed.jsonld`` among them), read a review at a time; or a fact-check's HTML page,
+by the JSON-LD scripts in it.
 
 Each review becomes rows as a CSV of versions has them — its claim (``claimReviewed``), said
 by ``itemReviewed.author``, once in each of the claim's ``appearance``s (else in the work
@@ -8,12 +9,15 @@ reviewed, else in the review itself) — with the file's JSON paths for their fi
 review's rating and publisher, which the import maps to a verdict and a source. From a feed of
 this tracker, the versions it lists (``claimtracker:version``) come back with their quotes."""
 
+import io
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import ijson
+import lxml.html
 from django.utils.translation import gettext as _
+from lxml import etree
 
 from .records import Record
 
@@ -27,20 +31,26 @@ BEST_RATING, WORST_RATING = 5, 1
 
 
 def read_claimreviews(file) -> Iterator[Record]:
-    """The reviews of a JSON-LD file (binary), one record each (kind ``"reviews"``), in file
-    order; nodes of other types are passed over. A file without any yields one record of kind
-    ``"invalid"``."""
-    found = 0
-    try:
-        for where, node in _nodes(file):
-            review = node.get("item") if _is(node, "DataFeedItem") else node
-            if isinstance(review, dict) and _is(review, "ClaimReview"):
-                found += 1
-                yield Record("reviews", where, review_fields(review))
-    except ijson.JSONError as error:
-        yield Record("invalid", "", _("The file is not valid JSON: %(error)s") % {"error": error})
-        return
-    if not found:
+    """The reviews of a JSON-LD file (binary) — or of the JSON-LD scripts of an HTML page, as
+    fact-checkers publish them — one record each (kind ``"reviews"``), in file order; nodes of
+    other types are passed over. A file without any yields one record of kind ``"invalid"``."""
+    found = broken = 0
+    start = file.read(64).lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()
+    file.seek(0)
+    documents = _scripts(file) if start.startswith(b"<") else [("", file)]
+    for place, document in documents:
+        try:
+            for where, node in _nodes(document):
+                review = node.get("item") if _is(node, "DataFeedItem") else node
+                if isinstance(review, dict) and _is(review, "ClaimReview"):
+                    found += 1
+                    where = ".".join(part for part in (place, where) if part)
+                    yield Record("reviews", where, review_fields(review))
+        except ijson.JSONError as error:
+            broken += 1
+            message = _("This is not valid JSON: %(error)s") % {"error": error}
+            yield Record("invalid", place, message)
+    if not found and not broken:
         yield Record(
             "invalid",
             "",
@@ -49,6 +59,20 @@ def read_claimreviews(file) -> Iterator[Record]:
                 "list of them, a @graph or a DataFeed of them."
             ),
         )
+
+
+def _scripts(file) -> list[tuple[str, io.BytesIO]]:
+    """The JSON-LD scripts of an HTML page (``<script type="application/ld+json">``), each
+    with its place: ``script[0]``, ``script[1]``…"""
+    try:
+        page = lxml.html.document_fromstring(file.read())
+    except (etree.ParserError, ValueError):
+        return []
+    scripts = page.xpath('//script[@type="application/ld+json"]')
+    return [
+        (f"script[{index}]", io.BytesIO((script.text or "").encode()))
+        for index, script in enumerate(scripts)
+    ]
 
 
 def _nodes(file) -> Iterator[tuple[str, Any]]:
