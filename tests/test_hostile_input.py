@@ -245,3 +245,25 @@ def test_date_errors_are_translated():
         PreciseDate.parse("2021-02-30")
     assert "n'est pas une date valide" in str(refused.value)
     assert "invalid literal" not in str(refused.value)
+
+
+def test_a_pasted_text_with_one_huge_word_is_quoted_and_found(editor):
+    """A page pasted with an inline image (base64: one 200,000-letter «word») — the search's
+    folding used to take time quadratic in a word's length (minutes here)."""
+    blob = "iVBORw0KGgo" * 20_000
+    response = editor.post(
+        reverse("claims:source-create"),
+        {"title": "Page avec image", "kind": "article", "language": "fr",
+         "text": f"Début.\r\n\r\n{blob}\r\n\r\nLe Maroc co-préside le groupe."},
+    )  # fmt: skip
+    assert response.status_code == 302
+    source = Source.objects.get(title="Page avec image")
+    quote = f"{blob}\n\nLe Maroc co-préside"
+    start = source.text.index(quote)
+    response = editor.post(
+        reverse("claims:source-detail", args=[source.pk]),
+        {"statement": "Le Maroc copréside le groupe.", "quote": quote, "start": start,
+         "end": start + len(quote), "attribution": "paraphrase"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Claim.objects.search("co-préside").filter(statement__startswith="Le Maroc cop")
