@@ -361,3 +361,23 @@ def test_two_scripts_changing_one_claim_at_once_one_wins_the_other_gets_409(refe
     winner = next(name for name, status in statuses.items() if status == 200)
     claim.refresh_from_db()
     assert claim.statement == f"By {winner}." and claim.version == 2
+
+
+@pytest.mark.parametrize(
+    "body,content_type",
+    [
+        (b"[1, 2, 3]", "application/json"),  # a list, not an object
+        (b'{"statement": ', "application/json"),  # cut short
+        (b"\xff\xfe\x00garbage", "application/json"),  # not UTF-8
+        (b'{"statement": "' + b"x" * 3_000_000 + b'"}', "application/json"),  # 3 MB
+        (b"statement=Un+%C3%A9nonc%C3%A9", "text/plain"),  # a type it does not read
+    ],
+)
+def test_hostile_bodies_get_a_clear_refusal_and_write_nothing(demo, body, content_type):
+    before = row_counts()
+    response = client_of("editor").generic(
+        "POST", reverse("api:claim-list"), body, content_type=content_type
+    )
+    assert response.status_code in (400, 413, 415), response.status_code
+    assert response.json()
+    assert row_counts() == before

@@ -82,6 +82,7 @@ CASES = {
     "verdict_scale_ordered": lambda w: update(w["verdict"], worst_rating=4, best_rating=4),
     "verdict_rating_on_scale": lambda w: update(w["verdict"], rating_value=7),
     "claim_statement_not_blank": lambda w: update(w["claim"], statement=""),
+    "claim_statement_length": lambda w: update(w["claim"], statement="x" * 2001),
     "claim_external_id_not_blank": lambda w: update(w["claim"], external_id=""),
     "claim_external_id_unique": lambda w: make_claim(external_id=w["claim"].external_id),
     "claim_value_type_valid": lambda w: update(w["claim"], value_type="colour"),

@@ -255,6 +255,7 @@ BAD_ROWS = [
     ({"verdict": "Pants on fire"}, "verdict", "not one of the desk's verdicts"),
     ({"source_language": "xx"}, "source_language", "ISO 639-1"),
     ({"statement": ""}, "statement", "required"),
+    ({"statement": "Le Maroc préside. " * 200}, "statement", "at most 2000"),
     ({"attribution": "rumour"}, "attribution", "not one of"),
     ({"speaker": "x" * 400}, "speaker", "is not a name"),
     ({"value": "Maroc; " + "y" * 400}, "value", "is not a name"),

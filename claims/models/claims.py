@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -199,6 +201,10 @@ class RatingMapping(models.Model):
         self.publisher, self.label = self.publisher.strip(), self.label.strip()
         self.normalized_publisher = normalize_name(self.publisher)
         self.normalized_label = normalize_name(self.label)
+
+
+# A statement is a proposition in a sentence or two (a ClaimReview's claimReviewed included).
+STATEMENT_MAX_LENGTH = 2000
 
 
 class ValueType(models.TextChoices):
@@ -449,7 +455,11 @@ class Claim(Timestamped):
         help_text=_("The claim's id in the file it was imported from, else one of its own."),
     )
     statement = models.TextField(
-        _("statement"), help_text=_("The proposition under review, in a canonical wording.")
+        _("statement"),
+        max_length=STATEMENT_MAX_LENGTH,
+        # A TextField's max_length is the form's only: the validator holds every write to it.
+        validators=[MaxLengthValidator(STATEMENT_MAX_LENGTH)],
+        help_text=_("The proposition under review, in a canonical wording."),
     )
     subject = models.ForeignKey(
         Entity,
@@ -581,6 +591,11 @@ class Claim(Timestamped):
                 ),
             ),
             models.CheckConstraint(condition=~Q(statement=""), name="claim_statement_not_blank"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("statement"), STATEMENT_MAX_LENGTH),
+                name="claim_statement_length",
+                violation_error_message=_("A statement is a sentence or two, not a whole text."),
+            ),
             models.UniqueConstraint(
                 fields=["external_id"],
                 name="claim_external_id_unique",
