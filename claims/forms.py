@@ -560,11 +560,16 @@ class EntityForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    """A file to import: the desk's dump or a CSV of versions (README, "Import")."""
+    """A file to import: the desk's dump, a CSV of versions or schema.org ClaimReview (README,
+    "Import")."""
 
     file = forms.FileField(
         label=_("File"),
-        help_text=_("A CSV of versions (see the template) or a dump of a desk (JSON)."),
+        help_text=_(
+            "A CSV of versions (see the template), a dump of a desk (JSON), or fact-checks as "
+            "schema.org ClaimReview: a feed, a list, or a fact-check's web page. Their ratings "
+            "become verdicts through the rating mappings an administrator keeps."
+        ),
     )
     format = forms.ChoiceField(
         label=_("Format"),

@@ -56,7 +56,8 @@ def read_claimreviews(file) -> Iterator[Record]:
             "",
             _(
                 "There is no schema.org ClaimReview in this file: it reads a ClaimReview, a "
-                "list of them, a @graph or a DataFeed of them."
+                "list of them, a @graph or a DataFeed of them, or a web page with them in its "
+                "JSON-LD scripts."
             ),
         )
 
