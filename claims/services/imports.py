@@ -295,6 +295,13 @@ class _Importer:
         }
         self.people: dict[str, object] = {}
         self.verdicts = {verdict.slug: verdict for verdict in Verdict.objects.all()}
+        # Each verdict by the names a file may give it, read once (not at every row).
+        self.verdict_named = {
+            name: verdict
+            for verdict in self.verdicts.values()
+            for name in _verdict_names(verdict)
+            if name
+        }
         self.rating_mappings = RatingMapping.objects.select_related("verdict")  # read once
         # Rows with a larger id than these were made by this import.
         self.newest = {
@@ -649,10 +656,8 @@ class _Importer:
         value = fields.text(name)
         if not value:
             return None
-        folded = normalize_name(value)
-        for verdict in self.verdicts.values():
-            if folded in _verdict_names(verdict):
-                return verdict
+        if verdict := self.verdict_named.get(normalize_name(value)):
+            return verdict
         fields.problem(
             name,
             _("“%(value)s” is not one of the desk's verdicts (%(verdicts)s).")
@@ -1265,10 +1270,7 @@ class _Importer:
         verdict = self.rating_mappings.verdict_for(
             publisher=publisher, label=rating["name"], value=value, best=best, worst=worst
         )
-        folded = normalize_name(rating["name"])
-        verdict = verdict or next(
-            (v for v in self.verdicts.values() if folded and folded in _verdict_names(v)), None
-        )
+        verdict = verdict or self.verdict_named.get(normalize_name(rating["name"]))
         if verdict is None:
             review.problem(
                 "reviewRating",
