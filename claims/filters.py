@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Appearance, Claim, ClaimStatus, Conflict, Entity, Source, Verdict
 from .models.claims import SEARCH_NEWEST
-from .text import ISO_639_1, normalize_name, search_words
+from .text import language_choices, normalize_name, search_words
 
 
 def _with_version(queryset, *conditions, **lookups):
@@ -87,9 +87,7 @@ class ClaimFilter(django_filters.FilterSet):
         method="filter_publisher",
     )
     language = django_filters.ChoiceFilter(
-        label=_("Source language"),
-        choices=[(code, code) for code in sorted(ISO_639_1)],
-        method="filter_language",
+        label=_("Source language"), choices=language_choices, method="filter_language"
     )
     subject = django_filters.CharFilter(
         label=_("Subject"),
@@ -118,20 +116,24 @@ class ClaimFilter(django_filters.FilterSet):
         method="filter_open_conflict",
         widget=forms.Select(choices=[("", "—"), ("true", _("yes")), ("false", _("no"))]),
     )
+    # Each order named in full (django-filter's own labels read "statement (descending)").
+    # Left empty, the list's default: the best matches of a search first, else the latest
+    # activity (ClaimQuerySet.mark_active).
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
-            ("updated_at", "updated"),
+            ("last_activity_at", "activity"),
             ("created_at", "created"),
             ("statement", "statement"),
-            ("status", "status"),
         ),
-        field_labels={
-            "updated": _("last change"),
-            "created": _("creation"),
-            "statement": _("statement"),
-            "status": _("status"),
-        },
+        choices=[
+            ("activity", _("Oldest activity first")),
+            ("-created", _("Newest claims first")),
+            ("created", _("Oldest claims first")),
+            ("statement", _("Statement, A to Z")),
+            ("-statement", _("Statement, Z to A")),
+        ],
+        empty_label=_("Latest activity first (a search: best matches first)"),
     )
 
     class Meta:
@@ -161,7 +163,7 @@ class ClaimFilter(django_filters.FilterSet):
     def filter_publisher(self, queryset, name, value):
         return _with_version(queryset, source__publisher=value)
 
-    def filter_language(self, queryset, name, value):
+    def filter_language(self, queryset, name, value: str):
         return _with_version(queryset, source__language=value)
 
     def keep(self, queryset, name, value):

@@ -1,7 +1,12 @@
-"""Text helpers shared by models and services: name normalisation and ISO 639-1 codes."""
+"""Text helpers shared by models and services: name normalisation, ISO 639-1 codes and their
+names."""
 
 import re
 import unicodedata
+
+from babel import Locale
+from django.conf import settings
+from django.utils.translation import get_language
 
 _NON_WORD = re.compile(r"[\W_]+")
 # Letters that Unicode does not decompose into a base letter and a mark: spelled out the way a
@@ -85,6 +90,22 @@ ISO_639_1 = frozenset(
     za zh zu
     """.split()
 )
+
+
+def language_name(code: str, language: str | None = None) -> str:
+    """The name of the language ``code`` in ``language`` (the active one): "français" for
+    "fr" in French, "French" in English; the code itself if the language is not known."""
+    locale = Locale.parse(language or get_language() or settings.LANGUAGE_CODE, sep="-")
+    return locale.languages.get(code, code)
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The ISO 639-1 languages as choices, named in the active language, in its order."""
+    named = {code: language_name(code) for code in ISO_639_1}
+    return sorted(
+        ((code, f"{name[:1].upper()}{name[1:]} ({code})") for code, name in named.items()),
+        key=lambda choice: normalize_name(choice[1]),
+    )
 
 
 def normalize_text(text: str) -> str:

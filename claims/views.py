@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition, require_POST
 
 from . import claimreview, policy
@@ -106,9 +107,9 @@ def claim_list(request):
     claim_filter = ClaimFilter(request.GET, queryset=Claim.objects.all())
     claims = _claim_rows(claim_filter.qs)
     if not request.GET.get("ordering"):
-        # A search lists the best matches first (ranked on PostgreSQL), else the latest change.
+        # A search lists the best matches first (ranked on PostgreSQL), else the latest activity.
         ranked = ["-search_rank"] if claim_filter.searching else []
-        claims = claims.order_by(*ranked, "-updated_at", "-pk")
+        claims = claims.order_by(*ranked, "-last_activity_at", "-pk")
     page = _page(request, claims)
     query = request.GET.copy()
     query.pop("page", None)
@@ -403,7 +404,7 @@ def entity_detail(request, pk):
     context = {
         "entity": entity,
         "aliases": entity.aliases.all(),
-        "page": _page(request, _claim_rows(made).order_by("-updated_at", "-pk")),
+        "page": _page(request, _claim_rows(made).order_by("-last_activity_at", "-pk")),
         "track_record": made.filter(status=ClaimStatus.REVIEWED)
         .values("verdict__label", "verdict__rating_value")
         .annotate(count=Count("pk"))
@@ -414,9 +415,9 @@ def entity_detail(request, pk):
 
 
 QUEUES = {
-    "conflicts": _("Open conflicts, oldest first"),
-    "mine": _("Claims assigned to me"),
-    "unreviewed": _("Claims not yet reviewed"),
+    "conflicts": gettext_lazy("Open conflicts, oldest first"),
+    "mine": gettext_lazy("Claims assigned to me"),
+    "unreviewed": gettext_lazy("Claims not yet reviewed"),
 }
 
 

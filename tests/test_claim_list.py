@@ -13,13 +13,17 @@ from claims.models import Claim, Entity, Source, Verdict
 from claims.policy import SYSTEM
 from claims.services import (
     add_entity,
+    add_evidence,
     add_source,
     assign,
     change_source,
     create_claim,
+    decide_conflict,
+    delete_appearance,
     mark_reviewed,
     record_claim_from_source,
     start_review,
+    update_claim,
 )
 from tests.responses import body
 
@@ -196,3 +200,86 @@ def test_csv_cells_that_look_like_formulas_stay_text(client, desk):
     response = client.get(reverse("claims:claim-export"))
     rows = list(csv.DictReader(io.StringIO(body(response))))
     assert '\'=HYPERLINK("http://evil.example")' in {row["statement"] for row in rows}
+
+
+# --- The default order: the latest activity first -------------------------------------------
+
+
+def first_listed(client) -> Claim:
+    response = client.get(reverse("claims:claim-list"))
+    return response.context["page"].object_list[0]
+
+
+def test_every_kind_of_activity_brings_its_claim_to_the_top(client, desk):
+    editor, reviewer = desk["editor"], desk["reviewer"]
+    co_chairs = Claim.objects.get(subject__name="Africa Focus Group", property="co-chairs")
+    quiet = list(Claim.objects.exclude(pk=co_chairs.pk).order_by("last_activity_at", "pk"))
+    source = Source.objects.get(title__contains="Marrakech")
+    conflict = co_chairs.conflicts.get(state="open")
+    steps = {
+        "a version": lambda claim: record_claim_from_source(
+            claim=claim, source=source, by=editor, attribution="paraphrase"
+        ),
+        "evidence": lambda claim: add_evidence(
+            claim=claim, source=source, by=reviewer, stance="supports"
+        ),
+        "a review step": lambda claim: start_review(claim=claim, by=reviewer),
+        "an edit": lambda claim: update_claim(
+            claim=claim, by=editor, based_on=claim.version, statement=f"{claim.statement} (bis)"
+        ),
+        "a deleted version": lambda claim: delete_appearance(
+            appearance=claim.appearances.first(), by=desk["admin"]
+        ),
+    }
+    for claim, (what, step) in zip(quiet, steps.items(), strict=False):
+        assert first_listed(client) != claim
+        version = Claim.objects.get(pk=claim.pk).version
+        step(Claim.objects.get(pk=claim.pk))
+        assert first_listed(client) == claim, what
+        if what not in {"a review step", "an edit"}:  # those change the claim itself
+            # Activity is no revision of the claim: a form open on it is not stale.
+            assert Claim.objects.get(pk=claim.pk).version == version, what
+    decide_conflict(conflict=conflict, by=reviewer, decision="both_hold", note="Both were true.")
+    assert first_listed(client) == co_chairs
+
+
+def test_a_version_that_opens_a_conflict_brings_the_claim_to_the_top(client, desk):
+    """The walk-through's case: the co-chair claim sank to row 16 of 16."""
+    italy = Entity.objects.get(name="Italy")
+    co_chairs = Claim.objects.get(subject__name="Africa Focus Group", property="co-chairs")
+    other = Claim.objects.exclude(pk=co_chairs.pk).order_by("last_activity_at").first()
+    record_claim_from_source(
+        claim=other, source=Source.objects.first(), by=desk["editor"], attribution="paraphrase"
+    )
+    assert first_listed(client) == other
+    opened_before = co_chairs.conflicts.count()
+    record_claim_from_source(
+        claim=co_chairs,
+        source=Source.objects.get(title__contains="réaffirme"),
+        by=desk["editor"],
+        attribution="paraphrase",
+        value_entities=[italy],
+    )
+    assert co_chairs.conflicts.count() > opened_before
+    assert first_listed(client) == co_chairs
+
+
+def test_the_sort_options_are_named_in_full_and_work(client, desk):
+    response = client.get(reverse("claims:claim-list"), {"ordering": "activity"})
+    options = response.context["filter"].form.fields["ordering"].choices
+    labels = [str(label) for _value, label in options]
+    assert labels[0] == "Latest activity first (a search: best matches first)"
+    assert "Statement, Z to A" in labels
+    assert not [label for label in labels if "descending" in label]
+    listed_in_order = list(response.context["page"].object_list)
+    assert listed_in_order == sorted(listed_in_order, key=lambda c: (c.last_activity_at, c.pk))
+    french = client.get(reverse("claims:claim-list"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "---------" not in french.content.decode()
+
+
+def test_the_language_filter_names_its_languages(client, desk):
+    english = body(client.get(reverse("claims:claim-list")))
+    assert '<option value="fr">French (fr)</option>' in english
+    french = body(client.get(reverse("claims:claim-list"), HTTP_ACCEPT_LANGUAGE="fr"))
+    assert '<option value="fr">Français (fr)</option>' in french
+    assert '<option value="en">Anglais (en)</option>' in french

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -126,6 +127,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# The filters' empty choice (django-filter writes "---------"), in the reader's language.
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("Any")
 TIME_ZONE = "UTC"
 USE_TZ = True
 

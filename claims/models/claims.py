@@ -14,6 +14,7 @@ from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -403,6 +404,12 @@ class ClaimQuerySet(models.QuerySet):
         ids = list(newest_first.values_list("pk", flat=True)[:newest])
         return self.filter(pk__in=ids)  # this queryset's annotations kept
 
+    def mark_active(self, at=None) -> int:
+        """Move these claims' last activity to ``at`` (now): a version, a conflict, a piece
+        of evidence or a review step touched them. An UPDATE of that column alone: neither a
+        new revision (a form open on the claim stays valid) nor a history record."""
+        return self.update(last_activity_at=at or timezone.now())
+
     def live(self) -> "ClaimQuerySet":
         """Claims not merged into another."""
         return self.filter(merged_into__isnull=True)
@@ -565,9 +572,14 @@ class Claim(Timestamped):
     # looks in, folded; and on PostgreSQL its full-text vector (NULL on SQLite).
     search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # The claims list's default order: the claim, or one of its versions, conflicts, evidence
+    # or review steps, changed last then (``ClaimQuerySet.mark_active``, the services).
+    last_activity_at = models.DateTimeField(
+        _("last activity"), default=timezone.now, editable=False
+    )
 
     objects = ClaimQuerySet.as_manager()
-    history = History(excluded_fields=["search_text", "search_vector"])
+    history = History(excluded_fields=["search_text", "search_vector", "last_activity_at"])
 
     class Meta:
         verbose_name = _("claim")
@@ -633,15 +645,20 @@ class Claim(Timestamped):
         ]
         # The search indexes (trigram on search_text, GIN on search_vector) are PostgreSQL's
         # own: migration 0007 creates them there.
-        indexes = [models.Index(fields=["subject", "property_key"], name="claim_fact_idx")]
+        indexes = [
+            models.Index(fields=["subject", "property_key"], name="claim_fact_idx"),
+            models.Index(fields=["-last_activity_at", "-id"], name="claim_last_activity_idx"),
+        ]
 
     def __str__(self):
         return self.statement[:80]
 
     def save(self, *args, **kwargs):
         self.refresh_property_key()
-        if (update_fields := kwargs.get("update_fields")) and "property" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "property_key"}
+        self.last_activity_at = timezone.now()  # a change of the claim is activity
+        if update_fields := kwargs.get("update_fields"):
+            also = {"last_activity_at", *(["property_key"] if "property" in update_fields else [])}
+            kwargs["update_fields"] = {*update_fields, *also}
         super().save(*args, **kwargs)
 
     def lineage_ids(self) -> list[int]:

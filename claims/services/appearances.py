@@ -74,6 +74,7 @@ def record_appearance(
     with without_history(appearance):
         appearance.value_entities.set(value_entities)
     record_history(appearance, by=by, history_type="+")
+    Claim.objects.filter(pk=claim.pk).mark_active()
     refresh_search([claim])
     detect_conflicts(claim, by=by)
     return appearance
@@ -107,6 +108,7 @@ def update_appearance(
         with without_history(appearance):
             appearance.value_entities.set(value_entities)
     save_versioned(appearance, by=by, based_on=based_on, fields=[*changes, "prefix", "suffix"])
+    Claim.objects.filter(pk__in=[old_claim.pk, appearance.claim_id]).mark_active()
     refresh_search([old_claim, appearance.claim_id])
     detect_conflicts_for_appearances({old_claim.pk, appearance.claim_id}, by=by)
     return appearance
@@ -119,6 +121,7 @@ def delete_appearance(*, appearance: Appearance, by) -> None:
     claim_id = appearance.claim_id
     lock_facts(appearance.claim)
     delete_as(appearance, by=by)
+    Claim.objects.filter(pk=claim_id).mark_active()
     refresh_search([claim_id])
     detect_conflicts_for_appearances([claim_id], by=by)
 

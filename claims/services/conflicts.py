@@ -12,6 +12,7 @@ from django.db import connection, models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from claims import policy
@@ -334,6 +335,9 @@ def _compare_fact(
 
 def _write(changes: _Changes, *, by, now) -> None:
     """At most one bulk write (and its history) per kind of change."""
+    touched = {conflict.claim_id for conflict in [*changes.to_create, *changes.to_update]}
+    if touched:
+        Claim.objects.filter(pk__in=touched).mark_active(now)
     if changes.to_create:
         insert_rows(Conflict, changes.to_create)
         history_in_bulk(Conflict, [conflict.pk for conflict in changes.to_create], by=by, at=now)
@@ -562,11 +566,11 @@ def reopen_conflict(*, conflict: Conflict, by, note: str = "") -> Conflict:
 class Decision(models.TextChoices):
     """What a reviewer decides about a conflict."""
 
-    PREVAILS_A = "prevails_a", _("Resolve: version A prevails")
-    PREVAILS_B = "prevails_b", _("Resolve: version B prevails")
-    BOTH_HOLD = "both_hold", _("Resolve: both hold at their dates")
-    DISMISS = "dismiss", _("Dismiss: not a real contradiction")
-    REOPEN = "reopen", _("Reopen")
+    PREVAILS_A = "prevails_a", gettext_lazy("Resolve: version A prevails")
+    PREVAILS_B = "prevails_b", gettext_lazy("Resolve: version B prevails")
+    BOTH_HOLD = "both_hold", gettext_lazy("Resolve: both hold at their dates")
+    DISMISS = "dismiss", gettext_lazy("Dismiss: not a real contradiction")
+    REOPEN = "reopen", gettext_lazy("Reopen")
 
 
 @service

@@ -17,6 +17,7 @@ def add_evidence(*, claim: Claim, source: Source, by, stance: str, note: str = "
     )
     evidence.full_clean()
     save_as(evidence, by=by)
+    Claim.objects.filter(pk=evidence.claim_id).mark_active()
     return evidence
 
 
@@ -27,6 +28,7 @@ def change_evidence(*, evidence: Evidence, by, **changes) -> Evidence:
     apply_changes(evidence, changes, allowed=EVIDENCE_FIELDS)
     evidence.full_clean()
     save_as(evidence, by=by)
+    Claim.objects.filter(pk=evidence.claim_id).mark_active()
     return evidence
 
 
@@ -35,3 +37,4 @@ def remove_evidence(*, evidence: Evidence, by) -> None:
     """Remove a piece of evidence; its history keeps what it was and who removed it."""
     policy.require(by, "delete_evidence")
     delete_as(evidence, by=by)
+    Claim.objects.filter(pk=evidence.claim_id).mark_active()

@@ -60,7 +60,7 @@ from claims.models import (
 )
 from claims.text import normalize_name, normalize_text, search_document
 
-from .base import history_in_bulk, insert_rows, service_context
+from .base import IDS_PER_STATEMENT, history_in_bulk, insert_rows, service_context
 from .conflicts import all_facts_locked, detect_facts, fingerprint, versions_of
 from .search import refresh_search, search_new_claims
 
@@ -309,6 +309,7 @@ class _Importer:
             for model in (Claim, Appearance)
         }
         self.touched: set[int] = set()  # claims whose facts the engine compares at the end
+        self.active: set[int] = set()  # claims given evidence or review steps (last activity)
         self.merges: list[tuple[str, int, int]] = []  # (where, claim, dump id merged into)
         self.left_out = {"reviews": 0, "decisions": 0}
         self.counted_claims: set[int] = set()
@@ -373,6 +374,9 @@ class _Importer:
     def finish(self) -> None:
         self.apply_merges()
         touched = sorted(self.touched)
+        active = sorted(self.touched | self.active)
+        for start in range(0, len(active), IDS_PER_STATEMENT):
+            Claim.objects.filter(pk__in=active[start : start + IDS_PER_STATEMENT]).mark_active()
         if self.report.ok:
             for start in range(0, len(touched), DETECTION_BATCH):
                 claims = Claim.objects.filter(pk__in=touched[start : start + DETECTION_BATCH])
@@ -971,6 +975,7 @@ class _Importer:
                 new.append(item)
         if new:
             self.insert(Evidence, new)
+            self.active |= {item.claim_id for item in new}
             self.report.created["evidence"] += len(new)
 
     def conflicts(self, batch: list[Record]) -> None:
@@ -1093,6 +1098,7 @@ class _Importer:
                 existing.add(event_key)
                 new.append(event)
         insert_rows(ReviewEvent, new)
+        self.active |= {event.claim_id for event in new}
         self.report.created["events"] += len(new)
 
     # --- A CSV's rows -----------------------------------------------------------------------

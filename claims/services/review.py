@@ -29,6 +29,7 @@ def record_event(
 ) -> ReviewEvent:
     """Append one step to ``claim``'s review history; called by the services that take it,
     in their transaction."""
+    Claim.objects.filter(pk=claim.pk).mark_active()
     return ReviewEvent.objects.create(
         claim=claim,
         actor=policy.user_of(by),

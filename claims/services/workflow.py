@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from claims import policy
 from claims.models import Claim, ClaimStatus, Conflict, ReviewAction, ReviewEvent, Verdict
@@ -125,6 +126,7 @@ def update_claim(*, claim: Claim, by, based_on: int, **changes) -> Claim:
     if STRUCTURE_FIELDS & set(changes):
         lock_facts(before, claim)
     save_versioned(claim, by=by, based_on=based_on, fields=[*changes, "property_key"])
+    Claim.objects.filter(pk=claim.pk).mark_active()
     refresh_search([claim])
     if STRUCTURE_FIELDS & set(changes):
         detect_conflicts(claim, by=by)
@@ -274,13 +276,13 @@ def reopen(*, claim: Claim, by, note: str) -> Claim:
 
 
 class Step(models.TextChoices):
-    START_REVIEW = "start_review", _("Start the review")
-    MARK_REVIEWED = "mark_reviewed", _("Mark reviewed, with a verdict")
-    CONFIRM_VERDICT = "confirm_verdict", _("Confirm the proposed verdict")
-    SEND_BACK = "send_back", _("Send the proposed verdict back")
-    ARCHIVE = "archive", _("Archive")
-    REOPEN = "reopen", _("Reopen")
-    ASSIGN = "assign", _("Assign")
+    START_REVIEW = "start_review", gettext_lazy("Start the review")
+    MARK_REVIEWED = "mark_reviewed", gettext_lazy("Mark reviewed, with a verdict")
+    CONFIRM_VERDICT = "confirm_verdict", gettext_lazy("Confirm the proposed verdict")
+    SEND_BACK = "send_back", gettext_lazy("Send the proposed verdict back")
+    ARCHIVE = "archive", gettext_lazy("Archive")
+    REOPEN = "reopen", gettext_lazy("Reopen")
+    ASSIGN = "assign", gettext_lazy("Assign")
 
 
 def available_steps(claim: Claim, user) -> list[str]:

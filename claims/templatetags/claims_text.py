@@ -1,8 +1,9 @@
-"""Marking the words a search found."""
+"""Marking the words a search found; naming languages."""
 
 from django import template
 from django.utils.html import format_html, format_html_join
 
+from claims import text
 from claims.text import highlight_words
 
 register = template.Library()
@@ -19,3 +20,9 @@ def highlight(text, words):
             for piece, matched in highlight_words(str(text), words or [])
         ),
     )
+
+
+@register.filter
+def language(code):
+    """A language code named in the page's language: "fr" → "French", «français»."""
+    return text.language_name(code) if code else ""
