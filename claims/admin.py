@@ -81,12 +81,13 @@ def adopt(obj: models.Model, saved: models.Model) -> None:
 def _valid_keys(widget, value) -> list:
     """The submitted keys the related model's key can hold: Django's autocomplete widgets
     look the selected rows up by the raw values when a form is shown again, and a value like
-    "abc" for an integer key raised an error instead of showing the form's own message."""
+    "abc" for an integer key raised an error instead of showing the form's own message, and
+    one beyond the database's integers (10**20) an overflow."""
     target = widget.field.remote_field.model._meta.pk
     kept = []
     for item in value:
         try:
-            target.to_python(item)
+            target.run_validators(target.to_python(item))
         except ValidationError:
             continue
         kept.append(item)

@@ -1,22 +1,39 @@
-"""The claims list's exports, of exactly the filtered claims: CSV (a row a claim, what the
-list shows) and JSON (each claim with its versions). Both are generators of text, read in
+"""The claims list's exports, of exactly the filtered claims: CSV (a row a claim, or a row a
+version) and JSON (each claim with its versions). Both are generators of text, read in
 chunks of claims: a response streams them, and memory does not grow with the claims."""
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from .dates import precise_date_text
 from .models import Appearance, Claim, ValueType
+from .services import current_value_of
+from .text import normalize_name
 
 CHUNK = 500
 
+# The CSV's columns are codes, the same in every language (scripts read them); each coded
+# cell has its label beside it, in the reader's language.
 CSV_COLUMNS = [
-    "id", "statement", "status", "verdict", "subject", "property", "assignee", "versions",
-    "open_conflicts", "updated_at",
+    "id", "statement", "status", "status_label", "verdict", "verdict_label", "subject",
+    "property", "value_type", "current_value", "versions", "sources", "open_conflicts",
+    "assignee", "last_activity", "url",
 ]  # fmt: skip
+VERSION_CSV_COLUMNS = [
+    "claim_id", "statement", "version_id", "source", "source_url", "published_on", "speaker",
+    "attribution", "attribution_label", "quote", "said_on", "as_of", "value", "rank",
+    "rank_label", "url",
+]  # fmt: skip
+# Excel reads a CSV as the system's code page unless it starts with a byte order mark: without
+# it, "Niamey, 2 mars" comes out "2 mars" but "Déclaration" as "DÃ©claration".
+BOM = "\ufeff"
 
 
 class _Echo:
@@ -28,29 +45,101 @@ class _Echo:
 
 def _csv_cell(value) -> str:
     """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
-    text = str(value)
+    text = "" if value is None else str(value)
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def claims_csv(claims) -> Iterator[str]:
+def _with_versions(claims):
+    """``claims`` read a chunk at a time, each with its versions (sources, speakers and
+    entities): three queries a chunk."""
+    versions = (
+        Appearance.objects.select_related("source", "speaker")
+        .defer("source__text", "source__search_text")
+        .prefetch_related("value_entities")
+        .order_by("pk")
+    )
+    return claims.prefetch_related(Prefetch("appearances", queryset=versions)).iterator(
+        chunk_size=CHUNK
+    )
+
+
+def _shown(value) -> str:
+    """A version's value in a cell: a set's names joined, yes / no in the reader's language."""
+    if isinstance(value, list):
+        return "; ".join(value)
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return "" if value is None else str(value)
+
+
+def export_name(kind: str, filters: dict, extension: str) -> str:
+    """A file name that says what the file holds: ``claims-2026-11-26-status-new-q-maroc.csv``
+    — the kind, today's date and the filters (folded to ASCII, at most 60 characters)."""
+    chosen = [
+        f"{name}-{'-'.join(map(str, value)) if isinstance(value, list) else value}"
+        for name, value in filters.items()
+        if value not in (None, "", []) and name != "ordering"
+    ]
+    described = slugify(normalize_name(" ".join(chosen)))[:60].strip("-")
+    parts = [kind, timezone.localdate().isoformat(), described]
+    return "-".join(part for part in parts if part) + f".{extension}"
+
+
+def claims_csv(claims, *, link: Callable[[str], str]) -> Iterator[str]:
     """``claims`` (from ``Claim.objects.with_counts()``, subject, verdict and assignee joined)
-    as CSV lines."""
+    as CSV lines, a claim a row with its current value; ``link`` makes a path absolute."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
-    for claim in claims.iterator(chunk_size=CHUNK):
+    yield BOM + writer.writerow(CSV_COLUMNS)
+    for claim in _with_versions(claims):
+        versions = list(claim.appearances.all())
+        current = current_value_of(claim, versions)
         row = [
             claim.pk,
             claim.statement,
             claim.status,
-            claim.verdict.label if claim.verdict else "",
+            claim.get_status_display(),
+            claim.verdict.slug if claim.verdict else "",
+            str(claim.verdict) if claim.verdict else "",
             claim.subject.name if claim.subject else "",
             claim.property,
-            claim.assignee.get_username() if claim.assignee else "",
-            claim.appearance_count,
+            claim.value_type,
+            current.text,
+            len(versions),
+            len({version.source_id for version in versions}),
             claim.open_conflict_count,
-            claim.updated_at.isoformat(),
+            claim.assignee.get_username() if claim.assignee else "",
+            claim.last_activity_at.isoformat(),
+            link(reverse("claims:claim-detail", args=[claim.pk])),
         ]
         yield writer.writerow([_csv_cell(value) for value in row])
+
+
+def versions_csv(claims, *, link: Callable[[str], str]) -> Iterator[str]:
+    """The versions of ``claims`` as CSV lines, a version a row, claim by claim."""
+    writer = csv.writer(_Echo())
+    yield BOM + writer.writerow(VERSION_CSV_COLUMNS)
+    for claim in _with_versions(claims):
+        for version in claim.appearances.all():
+            value = version_value(version, claim.value_type)
+            row = [
+                claim.pk,
+                claim.statement,
+                version.pk,
+                version.source.title,
+                version.source.url,
+                version.source.published_label,
+                version.speaker.name if version.speaker else "",
+                version.attribution,
+                version.get_attribution_display(),
+                version.quote,
+                precise_date_text(version, "said_on") or "",
+                precise_date_text(version, "as_of") or "",
+                _shown(value),
+                version.rank,
+                version.get_rank_display(),
+                link(reverse("claims:claim-detail", args=[claim.pk])),
+            ]
+            yield writer.writerow([_csv_cell(cell) for cell in row])
 
 
 def version_value(version: Appearance, value_type: str):

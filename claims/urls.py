@@ -9,6 +9,7 @@ urlpatterns = [
     path("claims/", views.claim_list, name="claim-list"),
     path("claims/export.csv", views.claim_export, name="claim-export"),
     path("claims/export.json", views.claim_export_json, name="claim-export-json"),
+    path("claims/versions.csv", views.claim_export_versions, name="claim-export-versions"),
     path("claims/similar/", views.claim_similar, name="claim-similar"),
     path("claims/<int:pk>/", views.claim_detail, name="claim-detail"),
     path("claims/<int:pk>/edit/", views.claim_edit, name="claim-edit"),

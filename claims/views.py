@@ -1,6 +1,8 @@
 """The editors' pages. Each view fetches, binds a form, calls a service and redirects; the
 services check roles and rules, so a refused step is refused here too (403, or a message)."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition, require_POST
 
 from . import claimreview, policy
-from .exports import claims_csv, claims_json
+from .exports import claims_csv, claims_json, export_name, versions_csv
 from .filters import ClaimFilter
 from .forms import (
     ClaimEditForm,
@@ -45,7 +47,6 @@ from .models import (
     Conflict,
     Entity,
     ImportJob,
-    ReviewEvent,
     Source,
 )
 from .services import (
@@ -57,11 +58,13 @@ from .services import (
     claim_timeline,
     current_value,
     decide_conflict,
+    describe_conflicts,
     export_desk,
     highlight_segments,
     merge_claims,
     possible_duplicates,
     propose_claims,
+    recent_activity,
     record_claim_from_source,
     search_everything,
     start_import,
@@ -97,7 +100,7 @@ def dashboard(request):
         "mine": _claim_rows(
             Claim.objects.filter(assignee=request.user).exclude(status=ClaimStatus.ARCHIVED)
         )[:10],
-        "recent": ReviewEvent.objects.select_related("claim", "actor")[:15],
+        "recent": recent_activity(),
     }
     return render(request, "claims/dashboard.html", context)
 
@@ -127,31 +130,47 @@ def claim_list(request):
     )
 
 
-def _exported(request):
-    """The claims of the list's filters, every match of a search, oldest first."""
+def _export(request, kind: str, lines, content_type: str, extension: str):
+    """The claims of the list's filters — every match of a search, oldest first — streamed
+    as ``lines`` make them, in a file named after them and the filters."""
     claim_filter = ClaimFilter(request.GET, queryset=Claim.objects.all())
     claim_filter.newest = None
-    return _claim_rows(claim_filter.qs).order_by("pk")
+    claims = _claim_rows(claim_filter.qs).order_by("pk")
+    filters = claim_filter.form.cleaned_data if claim_filter.is_valid() else {}
+    response = StreamingHttpResponse(lines(claims), content_type=content_type)
+    name = export_name(kind, filters, extension)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
 def claim_export(request):
-    """The filtered list as CSV, streamed: the same filters as the list, every row."""
-    response = StreamingHttpResponse(
-        claims_csv(_exported(request)), content_type="text/csv; charset=utf-8"
+    """The filtered list as CSV, a claim a row with its current value (README, "Export")."""
+    return _export(
+        request,
+        "claims",
+        partial(claims_csv, link=request.build_absolute_uri),
+        "text/csv; charset=utf-8",
+        "csv",
     )
-    response["Content-Disposition"] = 'attachment; filename="claims.csv"'
-    return response
+
+
+@login_required
+def claim_export_versions(request):
+    """The versions of the filtered list's claims as CSV, a version a row."""
+    return _export(
+        request,
+        "versions",
+        partial(versions_csv, link=request.build_absolute_uri),
+        "text/csv; charset=utf-8",
+        "csv",
+    )
 
 
 @login_required
 def claim_export_json(request):
     """The filtered list as JSON, streamed: each claim with its versions (README, "Export")."""
-    response = StreamingHttpResponse(
-        claims_json(_exported(request)), content_type="application/json"
-    )
-    response["Content-Disposition"] = 'attachment; filename="claims.json"'
-    return response
+    return _export(request, "claims", claims_json, "application/json", "json")
 
 
 @login_required
@@ -163,9 +182,11 @@ def claim_detail(request, pk):
         pk=pk,
     )
     steps = available_steps(claim, request.user)
-    conflicts = (
+    conflicts = describe_conflicts(
         Conflict.objects.involving(claim)
-        .select_related("appearance_a__source", "appearance_b__source", "resolved_by", "prevailing")
+        .select_related(
+            "claim", "appearance_a__source", "appearance_b__source", "resolved_by", "prevailing"
+        )
         .order_by("state", "created_at")
     )
     context = {
@@ -405,10 +426,7 @@ def entity_detail(request, pk):
         "entity": entity,
         "aliases": entity.aliases.all(),
         "page": _page(request, _claim_rows(made).order_by("-last_activity_at", "-pk")),
-        "track_record": made.filter(status=ClaimStatus.REVIEWED)
-        .values("verdict__label", "verdict__rating_value")
-        .annotate(count=Count("pk"))
-        .order_by("-verdict__rating_value", "verdict__label"),
+        "track_record": made.track_record(),
         "conflicts": conflicts.order_by("state", "-created_at")[:50],
     }
     return render(request, "claims/entity_detail.html", context)
@@ -431,11 +449,9 @@ def queue(request, name):
             .select_related("claim", "appearance_a__source", "appearance_b__source")
             .order_by("created_at", "pk")
         )
-        return render(
-            request,
-            "claims/conflict_queue.html",
-            {"title": QUEUES[name], "page": _page(request, conflicts)},
-        )
+        page = _page(request, conflicts)
+        page.object_list = describe_conflicts(page.object_list)
+        return render(request, "claims/conflict_queue.html", {"title": QUEUES[name], "page": page})
     claims = Claim.objects.all()
     if name == "mine":
         claims = claims.filter(assignee=request.user).exclude(status=ClaimStatus.ARCHIVED)

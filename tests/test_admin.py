@@ -178,3 +178,14 @@ def test_editing_a_source_text_in_the_admin_re_anchors_its_quotes(admin_client):
     for appearance in source.appearances.all():
         assert source.text[appearance.start : appearance.end] == appearance.quote
     assert source.history.count() == 2
+
+
+@pytest.mark.parametrize("key", ["abc", str(10**20), "-1"])
+def test_a_key_no_row_can_have_shows_the_form_again_with_its_message(admin_client, key):
+    """A fuzzed evidence form with claim=10**20 overflowed SQLite's integers (a 500) when the
+    admin looked the selected claim up to show the form again."""
+    response = admin_client.post(
+        reverse("admin:claims_evidence_add"), {"claim": key, "source": key, "stance": "supports"}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()

@@ -8,8 +8,9 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
-from claims.models import Claim, Entity, Source, Verdict
+from claims.models import Appearance, Claim, Entity, Source, Verdict
 from claims.policy import SYSTEM
 from claims.services import (
     add_entity,
@@ -155,14 +156,70 @@ def test_filter_state_is_in_the_url_and_the_count_shown(client, desk):
     assert listed_in_order == sorted(listed_in_order)
 
 
+def csv_rows(response) -> list[dict]:
+    """The rows of a CSV export, read as a spreadsheet does: it starts with a byte order
+    mark, so that Excel reads its accents as UTF-8."""
+    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
 def test_csv_export_matches_the_filtered_list(client, desk):
     state = Entity.objects.get(name="US Department of State")
     params = {"speaker": state.pk, "has_open_conflict": "false"}
-    response = client.get(reverse("claims:claim-export"), params)
-    assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(body(response))))
+    rows = csv_rows(client.get(reverse("claims:claim-export"), params))
     assert {row["statement"] for row in rows} == listed(client, **params)
     assert rows[0].keys() >= {"id", "status", "verdict", "subject", "versions", "open_conflicts"}
+
+
+def test_the_csv_has_a_claim_a_row_with_labels_its_current_value_and_counts(client, desk):
+    rows = {row["statement"]: row for row in csv_rows(client.get(reverse("claims:claim-export")))}
+    co_chairs = Claim.objects.get(subject__name="Africa Focus Group", property="co-chairs")
+    row = rows[co_chairs.statement]
+    assert (row["status"], row["status_label"]) == ("new", "new")
+    assert row["value_type"] == "entities" and row["current_value"] == "disputed"
+    assert int(row["versions"]) == co_chairs.appearances.count() == 3
+    assert row["sources"] == "2" and row["open_conflicts"] == "1"
+    assert row["url"] == f"http://testserver/claims/{co_chairs.pk}/"
+    assert rows["The Africa Focus Group was launched in 2021."]["current_value"] == "2021"
+    # A reviewed claim: its verdict's code and, in French, its French label.
+    claim = Claim.objects.exclude(pk=co_chairs.pk).first()
+    start_review(claim=claim, by=desk["reviewer"])
+    mark_reviewed(claim=claim, by=desk["reviewer"], verdict=Verdict.objects.get(slug="accurate"),
+                  note="Checked.")  # fmt: skip
+    french = client.get(reverse("claims:claim-export"), HTTP_ACCEPT_LANGUAGE="fr")
+    row = next(row for row in csv_rows(french) if row["id"] == str(claim.pk))
+    assert (row["status"], row["status_label"]) == ("reviewed", "vérifiée")
+    assert (row["verdict"], row["verdict_label"]) == ("accurate", "Exact")
+
+
+def test_the_versions_csv_has_a_version_a_row(client, desk):
+    params = {"q": "coprésidence"}
+    rows = csv_rows(client.get(reverse("claims:claim-export-versions"), params))
+    claims = listed(client, **params)
+    versions = Appearance.objects.filter(claim__statement__in=claims)
+    assert sorted(int(row["version_id"]) for row in rows) == sorted(v.pk for v in versions)
+    row = rows[0]
+    assert row["source"] and row["quote"] and row["attribution"] in {"direct", "paraphrase",
+                                                                     "reported"}  # fmt: skip
+    assert "Morocco" in row["value"].split("; ")
+    assert (row["rank"], row["rank_label"]) == ("normal", "normal")
+
+
+def test_an_export_is_named_after_the_day_and_its_filters(client, desk):
+    today = timezone.localdate().isoformat()
+    plain = client.get(reverse("claims:claim-export"))
+    assert plain["Content-Disposition"] == f'attachment; filename="claims-{today}.csv"'
+    filtered = client.get(
+        reverse("claims:claim-export-versions"),
+        {"status": ["new", "in_review"], "q": "Coprésidence", "ordering": "statement"},
+    )
+    assert filtered["Content-Disposition"] == (
+        f'attachment; filename="versions-{today}-q-copresidence-status-new-in-review.csv"'
+    )
+    as_json = client.get(reverse("claims:claim-export-json"), {"q": '"; rm -rf'})
+    assert as_json["Content-Disposition"] == f'attachment; filename="claims-{today}-q-rm-rf.json"'
 
 
 def test_json_export_has_the_filtered_claims_with_their_versions(client, desk):
@@ -198,8 +255,7 @@ def test_an_invalid_filter_value_is_reported_not_a_crash(client, desk):
 def test_csv_cells_that_look_like_formulas_stay_text(client, desk):
     create_claim(by=SYSTEM, statement='=HYPERLINK("http://evil.example")')
     response = client.get(reverse("claims:claim-export"))
-    rows = list(csv.DictReader(io.StringIO(body(response))))
-    assert '\'=HYPERLINK("http://evil.example")' in {row["statement"] for row in rows}
+    assert '\'=HYPERLINK("http://evil.example")' in {row["statement"] for row in csv_rows(response)}
 
 
 # --- The default order: the latest activity first -------------------------------------------

@@ -30,6 +30,7 @@ PAGES = {
     "claim list": lambda: reverse("claims:claim-list"),
     "claim export": lambda: reverse("claims:claim-export"),
     "claim export as JSON": lambda: reverse("claims:claim-export-json"),
+    "versions export": lambda: reverse("claims:claim-export-versions"),
     "claim page": lambda: reverse("claims:claim-detail", args=[co_chairs().pk]),
     "source list": lambda: reverse("claims:source-list"),
     "source page": lambda: reverse("claims:source-detail", args=[Source.objects.first().pk]),
@@ -97,24 +98,28 @@ LIST_PAGES = [
     # session, user, count, the page of rows (counts in subqueries, relations joined), and the
     # choices of 6 filters.
     ("claim list", lambda: reverse("claims:claim-list"), 10),
-    # session, user, the rows (all, streamed), nothing per row.
-    ("claim export", lambda: reverse("claims:claim-export"), 3),
+    # session, user, the rows (streamed in chunks), and per chunk their versions with sources
+    # and speakers, and the versions' members (for the current value).
+    ("claim export", lambda: reverse("claims:claim-export"), 5),
+    ("versions export", lambda: reverse("claims:claim-export-versions"), 5),
     # session, user, the claims (streamed in chunks), and per chunk their versions with
     # sources and speakers, and the versions' members.
     ("claim export as JSON", lambda: reverse("claims:claim-export-json"), 5),
     # session, user, count, the page (with their quote count and publisher).
     ("source list", lambda: reverse("claims:source-list"), 4),
-    # session, user, status counts, open conflicts, my claims, recent activity.
-    ("dashboard", lambda: reverse("claims:dashboard"), 6),
-    # session, user, count, the page (conflicts with their claims and sources, or claims).
-    ("conflict queue", lambda: reverse("claims:queue", args=["conflicts"]), 4),
+    # session, user, status counts, open conflicts, my claims, recent activity (review steps,
+    # sources, versions, evidence).
+    ("dashboard", lambda: reverse("claims:dashboard"), 9),
+    # session, user, count, the page (conflicts with their claims and sources, or claims);
+    # for conflicts, their versions and those versions' entities (to describe them).
+    ("conflict queue", lambda: reverse("claims:queue", args=["conflicts"]), 6),
     ("my queue", lambda: reverse("claims:queue", args=["mine"]), 4),
     ("unreviewed queue", lambda: reverse("claims:queue", args=["unreviewed"]), 4),
-    # session, user, entity, aliases, count, page, track record, conflicts.
+    # session, user, entity, aliases, count, page, track record (counts, verdicts), conflicts.
     (
         "subject page",
         lambda: reverse("claims:entity-detail", args=[Claim.objects.first().subject_id]),
-        8,
+        9,
     ),
 ]
 
@@ -152,8 +157,9 @@ def test_the_claim_page_costs_the_same_for_10_and_50_versions(
     # possible duplicates (entities named; the claims of the same fact, about one of them,
     # listing one — none here; wording in quotes and statements; the candidates with their
     # versions and entities); the review form's verdicts and users;
-    # conflicts; evidence: 23, whatever the number of versions.
-    with django_assert_max_num_queries(23):
+    # conflicts, and their versions with their entities (to describe them); evidence: 25,
+    # whatever the number of versions.
+    with django_assert_max_num_queries(25):
         response = client.get(reverse("claims:claim-detail", args=[claim.pk]))
     assert response.status_code == 200
     # Member 0 is listed by every version; members 1 and 2 by some: those are marked.
@@ -210,3 +216,27 @@ def test_the_catalogue_holds_every_message_of_the_code(tmp_path):
     fresh = polib.pofile(str(copy / "locale/fr/LC_MESSAGES/django.po"))
     missing = [entry.msgid for entry in fresh.untranslated_entries() + fresh.fuzzy_entries()]
     assert not missing, missing
+
+
+def test_the_dashboard_shows_editors_work_beside_review_steps(client, demo):
+    """A new source and its recorded versions were never in "Recent activity"."""
+    editor = get_user_model().objects.get(username="editor")
+    from claims.services import add_source, record_claim_from_source
+
+    source = add_source(
+        by=editor, title="Communiqué du ministère", language="fr", text="Le ministre a parlé."
+    )
+    record_claim_from_source(
+        source=source,
+        by=editor,
+        new_claim={"statement": "The minister spoke."},
+        attribution="paraphrase",
+    )
+    login(client, "reviewer")
+    content = body(client.get(reverse("claims:dashboard")))
+    recent = content[content.index('id="recent"') :]
+    assert "source added" in recent and "Communiqué du ministère" in recent
+    assert "version recorded" in recent and "The minister spoke." in recent
+    assert recent.index("version recorded") < recent.index("source added"), "newest first"
+    french = body(client.get(reverse("claims:dashboard"), HTTP_ACCEPT_LANGUAGE="fr"))
+    assert "version enregistrée" in french

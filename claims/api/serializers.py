@@ -64,8 +64,8 @@ class UsernameField(serializers.SlugRelatedField):
 class VerdictSerializer(serializers.ModelSerializer):
     class Meta:
         model = Verdict
-        fields = ["slug", "label", "label_fr", "description", "rating_value", "best_rating",
-                  "worst_rating"]  # fmt: skip
+        fields = ["slug", "label", "label_fr", "description", "description_fr", "rating_value",
+                  "best_rating", "worst_rating"]  # fmt: skip
 
 
 class SourceSerializer(serializers.ModelSerializer):

@@ -43,6 +43,11 @@ class Verdict(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=100)
     description = models.TextField(_("description"), blank=True)
+    description_fr = models.TextField(
+        _("description in French"),
+        blank=True,
+        help_text=_("Shown on pages in French; empty: the description."),
+    )
     rating_value = models.SmallIntegerField(
         _("ClaimReview rating value"),
         null=True,
@@ -81,6 +86,12 @@ class Verdict(models.Model):
     def label_in(self, language: str) -> str:
         """The label in ``language`` (a code such as "fr" or "fr-ca"), else the label."""
         return self.label_fr if language[:2] == "fr" and self.label_fr else self.label
+
+    @property
+    def description_shown(self) -> str:
+        """The description in the reader's language (French, or the description)."""
+        french = (get_language() or "")[:2] == "fr"
+        return self.description_fr if french and self.description_fr else self.description
 
 
 class RatingMappingQuerySet(models.QuerySet):
@@ -409,6 +420,18 @@ class ClaimQuerySet(models.QuerySet):
         of evidence or a review step touched them. An UPDATE of that column alone: neither a
         new revision (a form open on the claim stays valid) nor a history record."""
         return self.update(last_activity_at=at or timezone.now())
+
+    def track_record(self) -> list[tuple[Verdict, int]]:
+        """(verdict, how many) of these claims were reviewed to, the best rating first."""
+        counts = dict(
+            self.filter(status=ClaimStatus.REVIEWED)
+            .order_by()
+            .values_list("verdict")
+            .annotate(count=models.Count("pk"))
+        )
+        verdicts = Verdict.objects.filter(pk__in=counts)
+        ranked = verdicts.order_by(F("rating_value").desc(nulls_last=True), "label")
+        return [(verdict, counts[verdict.pk]) for verdict in ranked]
 
     def live(self) -> "ClaimQuerySet":
         """Claims not merged into another."""

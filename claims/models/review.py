@@ -3,11 +3,13 @@
 import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .base import choices_constraint
-from .claims import Claim, ClaimStatus
+from .claims import Claim, ClaimStatus, Verdict
 from .conflicts import Conflict, ConflictKind, ConflictResolution, ConflictState
 
 
@@ -39,6 +41,16 @@ DELETE_REFUSED = "Review events are append-only; they cannot be deleted."
 
 
 class ReviewEventQuerySet(models.QuerySet):
+    def with_verdict_labels(self) -> "ReviewEventQuerySet":
+        """Annotate the French labels of the verdicts the events name (an event keeps the
+        label a verdict had), for ``old_label`` and ``new_label`` to show."""
+
+        def french(column: str):
+            verdicts = Verdict.objects.filter(label=OuterRef(column)).exclude(label_fr="")
+            return Subquery(verdicts.values("label_fr")[:1])
+
+        return self.annotate(old_value_fr=french("old_value"), new_value_fr=french("new_value"))
+
     def update(self, **kwargs):
         raise ReviewEventImmutable(UPDATE_REFUSED)
 
@@ -138,16 +150,19 @@ class ReviewEvent(models.Model):
 
     @property
     def old_label(self) -> str:
-        return value_label(self.old_value)
+        return value_label(self.old_value, getattr(self, "old_value_fr", None))
 
     @property
     def new_label(self) -> str:
-        return value_label(self.new_value)
+        return value_label(self.new_value, getattr(self, "new_value_fr", None))
 
 
-def value_label(value: str) -> str:
-    """Events store values (``in_review``), shown in the reader's language (“in review”)."""
+def value_label(value: str, french: str | None = None) -> str:
+    """Events store values (``in_review``, a verdict's label), shown in the reader's
+    language (“in review”; ``french``: the verdict's French label, ``with_verdict_labels``)."""
     for choices in (ClaimStatus, ConflictState, ConflictResolution, ConflictKind):
         if value in choices.values:
             return str(choices(value).label)
+    if french and (get_language() or "")[:2] == "fr":
+        return french
     return value

@@ -18,7 +18,9 @@ from .conflicts import (
     DetectionResult,
     VersionColumn,
     current_value,
+    current_value_of,
     decide_conflict,
+    describe_conflicts,
     detect_conflicts,
     detect_conflicts_for_appearances,
     detect_facts,
@@ -30,7 +32,7 @@ from .conflicts import (
 from .demo import DemoResult, load_demo
 from .entities import add_entity, change_entity, delete_entity
 from .evidence import add_evidence, change_evidence, remove_evidence
-from .history import TimelineEntry, claim_timeline
+from .history import Activity, TimelineEntry, claim_timeline, recent_activity
 from .imports import export_desk, import_records, run_import_job, start_import
 from .merging import merge_claims
 from .review import change_conflict, flag_conflict, record_event
@@ -62,6 +64,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "Activity",
     "CurrentValue",
     "Proposal",
     "SearchResults",
@@ -92,7 +95,9 @@ __all__ = [
     "confirm_verdict",
     "create_claim",
     "current_value",
+    "current_value_of",
     "decide_conflict",
+    "describe_conflicts",
     "delete_appearance",
     "delete_claim",
     "delete_entity",
@@ -117,6 +122,7 @@ __all__ = [
     "possible_duplicates",
     "propose_claims",
     "rank_version",
+    "recent_activity",
     "record_appearance",
     "record_claim_from_source",
     "record_event",

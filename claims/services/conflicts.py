@@ -12,7 +12,7 @@ from django.db import connection, models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from simple_history.utils import bulk_update_with_history
 
 from claims import policy
@@ -307,12 +307,15 @@ def _compare_fact(
                 (
                     conflict,
                     ReviewAction.CONFLICT_REOPENED,
-                    _("Reopened automatically: the versions changed since it was closed."),
+                    gettext_noop(
+                        "Reopened automatically: the versions changed since it was closed."
+                    ),
                 )
             )
             result.reopened += 1
 
     # What is left no longer differs: the versions agree, or are no longer of the same fact.
+    # The tracker's notes are kept in the catalogue's English; pages show them translated.
     for (a_id, b_id), conflict in existing.items():
         if conflict.origin == ConflictOrigin.MANUAL or conflict.state != ConflictState.OPEN:
             result.unchanged += 1
@@ -321,9 +324,11 @@ def _compare_fact(
         conflict.state = ConflictState.RESOLVED
         conflict.resolution = ConflictResolution.NOW_AGREE
         conflict.resolution_note = (
-            _("Closed automatically: the two versions now agree.")
+            gettext_noop("Closed automatically: the two versions now agree.")
             if both_here
-            else _("Closed automatically: the two versions no longer state the same fact.")
+            else gettext_noop(
+                "Closed automatically: the two versions no longer state the same fact."
+            )
         )
         conflict.resolved_at = conflict.updated_at = now
         if both_here:
@@ -610,11 +615,16 @@ def current_value(claim: Claim) -> CurrentValue:
     (versions with their sources, their entities)."""
     if claim.value_type == ValueType.NONE:
         return CurrentValue("none")
-    appearances = list(
-        claim.appearances.exclude(rank=Rank.DEPRECATED)
-        .select_related("source")
-        .prefetch_related("value_entities")
-    )
+    appearances = claim.appearances.select_related("source").prefetch_related("value_entities")
+    return current_value_of(claim, list(appearances))
+
+
+def current_value_of(claim: Claim, appearances: list[Appearance]) -> CurrentValue:
+    """``current_value`` from the claim's versions ``appearances``, read with their sources
+    and entities (an export reads them for a chunk of claims at once)."""
+    if claim.value_type == ValueType.NONE:
+        return CurrentValue("none")
+    appearances = [a for a in appearances if a.rank != Rank.DEPRECATED]
     versions = versions_of(appearances, claim.value_type)
     preferred = [versions[a.pk] for a in appearances if a.rank == Rank.PREFERRED]
     candidates = preferred or list(versions.values())
@@ -696,3 +706,44 @@ def versions_side_by_side(claim: Claim) -> list[VersionColumn]:
             )
         )
     return columns
+
+
+# --- Conflicts described to the reader -----------------------------------------------------------
+
+
+def describe_conflicts(conflicts) -> list[Conflict]:
+    """``conflicts`` with ``description``: what differs, in the reader's language. The
+    engine's conflicts are described again from their two versions as they are now (the
+    engine keeps a conflict in step with its versions; its stored ``detail`` is in the
+    language of whoever's write detected it); a conflict flagged by hand, or whose versions
+    no longer differ, keeps what was written. Two queries (the versions, their entities)."""
+    conflicts = list(conflicts)
+    engine = [c for c in conflicts if c.origin == ConflictOrigin.AUTO]
+    pairs = {pk for c in engine for pk in (c.appearance_a_id, c.appearance_b_id)}
+    appearances = {
+        appearance.pk: appearance
+        for appearance in Appearance.objects.filter(pk__in=pairs)
+        .select_related("source")
+        .defer("source__text", "source__search_text")
+        .prefetch_related("value_entities")
+    }
+    for conflict in conflicts:
+        conflict.description = conflict.detail
+        pair = [
+            appearances.get(conflict.appearance_a_id),
+            appearances.get(conflict.appearance_b_id),
+        ]
+        if conflict.origin != ConflictOrigin.AUTO or None in pair:
+            continue
+        claim = conflict.claim
+        a, b = versions_of(pair, claim.value_type).values()
+        difference = compare(
+            a,
+            b,
+            value_type=claim.value_type,
+            tolerance=claim.tolerance,
+            compare_text=claim.compare_text,
+        )
+        if difference is not None:
+            conflict.description = difference.detail
+    return conflicts

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from claims.models import Appearance, Claim, Evidence, ReviewEvent
+from claims.models import Appearance, Claim, Evidence, ReviewAction, ReviewEvent, Source
 
 # Claim fields whose changes the review events already tell, with their notes.
 TOLD_BY_EVENTS = {
@@ -148,9 +148,15 @@ def claim_timeline(claim: Claim) -> list[TimelineEntry]:
             actor=who(event.actor),
             what=event.get_action_display(),
             detail=" → ".join(part for part in (event.old_label, event.new_label) if part),
-            note=event.note,
+            # What the engine found is the conflict's description, shown in the reader's
+            # language with the conflict; the note keeps it in the language of its detection.
+            note=""
+            if event.actor is None and event.action == ReviewAction.CONFLICT_DETECTED
+            else event.note,
         )
-        for event in ReviewEvent.objects.filter(claim__in=ids).select_related("actor")
+        for event in ReviewEvent.objects.filter(claim__in=ids)
+        .with_verdict_labels()
+        .select_related("actor")
     ]
 
     claim_records: dict[int, list] = {}
@@ -205,3 +211,68 @@ def claim_timeline(claim: Claim) -> list[TimelineEntry]:
     )
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries
+
+
+# --- The desk's recent activity ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Activity:
+    at: datetime
+    actor: object  # a user, None for the tracker
+    what: str
+    detail: str = ""
+    claim: Claim | None = None  # what the entry links to: a claim, else a source
+    source: Source | None = None
+
+
+def recent_activity(limit: int = 15) -> list[Activity]:
+    """What the desk did last, newest first: review steps, and the editors' work the review
+    history does not hold — sources added, versions recorded, evidence added. Four queries,
+    each the newest ``limit`` of its kind (on the indexes of their dates)."""
+    events = ReviewEvent.objects.with_verdict_labels().select_related("claim", "actor")
+    entries = [
+        Activity(
+            event.created_at,
+            event.actor,
+            event.get_action_display(),
+            event.new_label,
+            claim=event.claim,
+        )  # fmt: skip
+        for event in events[:limit]
+    ]
+
+    def created(model):
+        newest = model.history.filter(history_type="+").order_by("-history_date", "-history_id")
+        return newest.select_related("history_user")
+
+    entries += [
+        Activity(
+            record.history_date,
+            record.history_user,
+            _("source added"),
+            source=Source(pk=record.id, title=record.title),
+        )  # fmt: skip
+        for record in created(Source).only("id", "title", "history_date", "history_user")[:limit]
+    ]
+    # A version or evidence whose claim was deleted since is left out.
+    entries += [
+        Activity(
+            record.history_date, record.history_user, _("version recorded"), claim=record.claim
+        )  # fmt: skip
+        for record in created(Appearance).select_related("claim")[:limit]
+        if record.claim
+    ]
+    entries += [
+        Activity(
+            record.history_date,
+            record.history_user,
+            _("evidence added"),
+            record.get_stance_display(),
+            claim=record.claim,
+        )  # fmt: skip
+        for record in created(Evidence).select_related("claim")[:limit]
+        if record.claim
+    ]
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:limit]

@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from claims import text
 from claims.text import highlight_words
@@ -26,3 +27,10 @@ def highlight(text, words):
 def language(code):
     """A language code named in the page's language: "fr" → "French", «français»."""
     return text.language_name(code) if code else ""
+
+
+@register.filter
+def translated(note):
+    """A note the tracker wrote itself ("Closed automatically: …", kept as the catalogue's
+    English) in the reader's language; a note a person wrote stays as written."""
+    return gettext(note) if note else note
