@@ -562,7 +562,7 @@ class ClaimAdmin(ServiceAdmin):
     fields = (
         "statement",
         ("subject", "property", "value_type"),
-        ("tolerance", "compare_text"),
+        ("tolerance", "compare_text", "changes_over_time"),
         "current_value",
         "same_fact",
         ("status", "verdict", "assignee"),

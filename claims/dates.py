@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -141,6 +142,13 @@ class PreciseDate:
         start, end = self.interval()
         other_start, other_end = other.interval()
         return start <= other_end and other_start <= end
+
+    def label(self) -> str:
+        """The date as a reader writes it, in the active language: "2021", "May 2022" («mai
+        2022»), "2 March 2023" («2 mars 2023»)."""
+        if self.precision == DatePrecision.YEAR:
+            return str(self)
+        return date_format(self.value, "F Y" if self.precision == DatePrecision.MONTH else "j F Y")
 
     def __str__(self) -> str:
         if self.precision == DatePrecision.YEAR:

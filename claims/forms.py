@@ -21,7 +21,7 @@ from .models import (
     ValueType,
     Verdict,
 )
-from .services import Decision, Step, check_version
+from .services import Decision, Step, ValueDecision, check_version
 from .services.sources import text_from_upload
 from .services.workflow import EDITABLE_FIELDS
 from .text import normalize_text
@@ -133,29 +133,56 @@ class AppearanceForm(VersionedForm):
 
 
 class ReviewStepForm(forms.Form):
-    """One step of the review workflow; ``steps`` are those the user may take now."""
+    """One step of the review workflow; ``steps`` are those the user may take now. A page
+    shows a form per step (``for_step``) with only what that step asks for: nothing is
+    picked for the reviewer."""
 
     step = forms.ChoiceField(label=_("Step"))
     verdict = forms.ModelChoiceField(
-        label=_("Verdict"), queryset=Verdict.objects.all(), required=False
+        label=_("Verdict"), queryset=Verdict.objects.all(), required=False, empty_label=_("Choose…")
     )
     assignee = forms.ModelChoiceField(
         label=_("Assign to"),
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
         required=False,
-        help_text=_("Empty: unassign."),
+        empty_label=_("Nobody (unassign)"),
     )
     note = forms.CharField(
-        label=_("Note"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=_("Required to mark reviewed, send back, archive or reopen."),
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     based_on = forms.IntegerField(widget=forms.HiddenInput)
+
+    # What each step asks for besides itself; a note is required where the service says so.
+    ASKS = {
+        Step.START_REVIEW: (),
+        Step.MARK_REVIEWED: ("verdict", "note"),
+        Step.CONFIRM_VERDICT: ("note",),
+        Step.SEND_BACK: ("note",),
+        Step.ARCHIVE: ("note",),
+        Step.REOPEN: ("note",),
+        Step.ASSIGN: ("assignee",),
+    }
+    NOTE_REQUIRED = {Step.MARK_REVIEWED, Step.SEND_BACK, Step.ARCHIVE, Step.REOPEN}
 
     def __init__(self, *args, steps=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["step"].choices = [(step, Step(step).label) for step in steps]
+
+    @classmethod
+    def for_step(cls, step: str, *, based_on: int) -> "ReviewStepForm":
+        """The form of one step: the step fixed, its own fields only."""
+        initial = {"step": step, "based_on": based_on}
+        form = cls(steps=[step], initial=initial, auto_id=f"id_{step}_%s")
+        form.step_taken = Step(step)  # not "step": a template would find the field
+        form.fields["step"].widget = forms.HiddenInput()
+        for name in {"verdict", "assignee", "note"} - set(cls.ASKS[step]):
+            del form.fields[name]
+        if "note" in form.fields:
+            form.fields["note"].required = step in cls.NOTE_REQUIRED
+            form.fields["note"].widget.attrs["required"] = step in cls.NOTE_REQUIRED
+        if "verdict" in form.fields:
+            form.fields["verdict"].widget.attrs["required"] = True
+        return form
 
 
 class ConflictForm(forms.ModelForm):
@@ -515,6 +542,46 @@ class ConflictDecisionForm(forms.Form):
         required=False,
         help_text=_("Required to resolve or dismiss."),
     )
+
+
+class ValueDecisionForm(forms.Form):
+    """Which value of a disagreement holds (``services.decide_value``). Nothing is chosen in
+    advance: the reviewer picks one of the values, each held at its date, or no real
+    contradiction."""
+
+    choice = forms.ChoiceField(
+        label=_("What holds?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what holds.")},
+    )
+    note = forms.CharField(
+        label=_("Why"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why: the note is kept with the decision.")},
+    )
+    conflicts = forms.CharField(widget=forms.HiddenInput)
+    # The service's messages under the fields that show them.
+    error_fields = {"decision": "choice", "holds": "choice"}
+
+    def __init__(self, *args, disagreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.disagreement = disagreement
+        choices = [(value.choice, value.text) for value in disagreement.values]
+        if disagreement.may_each_hold:
+            choices.append((ValueDecision.EACH_AT_ITS_DATE, ValueDecision.EACH_AT_ITS_DATE.label))
+        choices.append((ValueDecision.DISMISS, ValueDecision.DISMISS.label))
+        self.fields["choice"].choices = choices
+        self.fields["conflicts"].initial = disagreement.conflict_ids
+
+    def decision(self) -> dict:
+        """The keyword arguments of ``decide_value`` the form stands for."""
+        choice = self.cleaned_data["choice"]
+        ids = [int(pk) for pk in re.findall(r"[0-9]{1,18}", self.cleaned_data["conflicts"])]
+        decision = {"conflict_ids": ids, "note": self.cleaned_data["note"]}
+        if choice.startswith("holds:"):
+            holds = self.disagreement.appearance(int(choice.removeprefix("holds:")))
+            return {**decision, "decision": ValueDecision.HOLDS, "holds": holds}
+        return {**decision, "decision": choice}
 
 
 class EntityForm(forms.ModelForm):

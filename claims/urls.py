@@ -14,6 +14,7 @@ urlpatterns = [
     path("claims/<int:pk>/", views.claim_detail, name="claim-detail"),
     path("claims/<int:pk>/edit/", views.claim_edit, name="claim-edit"),
     path("claims/<int:pk>/review/", views.claim_review, name="claim-review"),
+    path("claims/<int:pk>/decide/", views.claim_decide, name="claim-decide"),
     path("claims/<int:pk>/merge/", views.claim_merge, name="claim-merge"),
     path("conflicts/<int:pk>/decide/", views.conflict_decide, name="conflict-decide"),
     path("sources/", views.source_list, name="source-list"),

@@ -37,6 +37,7 @@ from .forms import (
     RecordForm,
     ReviewStepForm,
     SourceForm,
+    ValueDecisionForm,
     add_service_error,
 )
 from .interchange.table import template as csv_template
@@ -50,7 +51,6 @@ from .models import (
     Source,
 )
 from .services import (
-    Decision,
     Step,
     add_entity,
     add_source,
@@ -58,7 +58,9 @@ from .services import (
     claim_timeline,
     current_value,
     decide_conflict,
+    decide_value,
     describe_conflicts,
+    disagreement_of,
     export_desk,
     highlight_segments,
     merge_claims,
@@ -175,6 +177,12 @@ def claim_export_json(request):
 
 @login_required
 def claim_detail(request, pk):
+    return _claim_page(request, pk)
+
+
+def _claim_page(request, pk, *, decision_form: ValueDecisionForm | None = None):
+    """The claim page; ``decision_form``: a decision refused, shown again with its choice,
+    its note and why."""
     claim = get_object_or_404(
         Claim.objects.select_related(
             "subject", "verdict", "assignee", "proposed_verdict", "proposed_by"
@@ -182,30 +190,60 @@ def claim_detail(request, pk):
         pk=pk,
     )
     steps = available_steps(claim, request.user)
+    disagreement = disagreement_of(claim)
+    # The disagreement's conflicts are decided together, above; the others one by one.
+    together = {conflict.pk for conflict in disagreement.conflicts} if disagreement else set()
     conflicts = describe_conflicts(
         Conflict.objects.involving(claim)
+        .exclude(pk__in=together)
         .select_related(
             "claim", "appearance_a__source", "appearance_b__source", "resolved_by", "prevailing"
         )
         .order_by("state", "created_at")
     )
+    can_decide = policy.can(request.user, "decide_conflict")
+    if disagreement and can_decide and decision_form is None:
+        decision_form = ValueDecisionForm(disagreement=disagreement)
     context = {
         "claim": claim,
         "columns": versions_side_by_side(claim),
         "current": current_value(claim),
+        "disagreement": disagreement,
+        "decision_form": decision_form,
         "conflicts": conflicts,
         "evidence": claim.evidence.select_related("source"),
         "timeline": claim_timeline(claim),
-        "review_form": ReviewStepForm(steps=steps, initial={"based_on": claim.version})
-        if steps
-        else None,
-        "can_decide": policy.can(request.user, "decide_conflict"),
+        "review_forms": [ReviewStepForm.for_step(step, based_on=claim.version) for step in steps],
+        "can_decide": can_decide,
         "can_edit": policy.can(request.user, "change_claim"),
-        "decisions": Decision.choices,
         "duplicates": possible_duplicates(claim),
         "can_merge": policy.can(request.user, "merge_claims"),
     }
     return render(request, "claims/claim_detail.html", context)
+
+
+@login_required
+@require_POST
+def claim_decide(request, pk):
+    """Decide which value of the claim's disagreement holds (``decide_value``). Refused, the
+    page comes back with the choice and the note kept and the reason beside them."""
+    policy.require(request.user, "decide_conflict")
+    claim = get_object_or_404(Claim, pk=pk)
+    disagreement = disagreement_of(claim)
+    page = reverse("claims:claim-detail", args=[pk])
+    if disagreement is None:
+        messages.info(request, _("Nothing is left to decide: the conflicts were decided."))
+        return redirect(f"{page}#conflicts")
+    form = ValueDecisionForm(request.POST, disagreement=disagreement)
+    if form.is_valid():
+        try:
+            decide_value(claim=claim, by=request.user, **form.decision())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Decided: the conflicts are resolved."))
+            return redirect(f"{page}#conflicts")
+    return _claim_page(request, pk, decision_form=form)
 
 
 @login_required
@@ -309,7 +347,8 @@ def conflict_decide(request, pk):
     pair = {conflict.claim_id, conflict.appearance_a.claim_id, conflict.appearance_b.claim_id}
     shown_on = request.POST.get("claim", "")
     back_to = next((pk for pk in pair if str(pk) == shown_on), conflict.claim_id)
-    back = redirect("claims:claim-detail", pk=back_to)
+    # Back where the decision was taken, with the message beside it.
+    back = redirect(f"{reverse('claims:claim-detail', args=[back_to])}#conflict-{conflict.pk}")
     if not form.is_valid():
         messages.error(request, form.errors.as_text())
         return back

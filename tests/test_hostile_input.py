@@ -121,7 +121,8 @@ def test_a_conflict_decision_posted_with_a_bad_claim_number(client, demo):
     assert login(client, "editor").post(url, data).status_code == 403
     response = login(client, "reviewer").post(url, data)
     assert response.status_code == 302
-    assert response["Location"] == reverse("claims:claim-detail", args=[conflict.claim_id])
+    page = reverse("claims:claim-detail", args=[conflict.claim_id])
+    assert response["Location"] == f"{page}#conflict-{conflict.pk}"
     conflict.refresh_from_db()
     assert conflict.state == "dismissed"
 

@@ -157,7 +157,8 @@ def test_the_claim_page_costs_the_same_for_10_and_50_versions(
     # possible duplicates (entities named; the claims of the same fact, about one of them,
     # listing one — none here; wording in quotes and statements; the candidates with their
     # versions and entities); the review form's verdicts and users;
-    # conflicts, and their versions with their entities (to describe them); evidence: 25,
+    # the disagreement (open conflicts, their versions, their entities); the other conflicts,
+    # and their versions with their entities (to describe them); evidence: 25,
     # whatever the number of versions.
     with django_assert_max_num_queries(25):
         response = client.get(reverse("claims:claim-detail", args=[claim.pk]))
@@ -175,7 +176,8 @@ def test_pages_speak_french_when_asked(client, demo):
     assert '<html lang="fr">' in page
     assert "Tableau de bord" in page and "Conflits ouverts" in page
     claim = client.get(PAGES["claim page"]()).content.decode()
-    assert "côte à côte" in claim and "une version n&#x27;est pas datée" in claim
+    assert "côte à côte" in claim and "Ses versions divergent" in claim
+    assert "Une version n&#x27;est pas datée" in claim
 
 
 def test_every_message_has_its_french_translation():

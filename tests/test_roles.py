@@ -219,7 +219,7 @@ def test_every_page_needs_a_login(client, demo):
 def test_the_review_panel_offers_only_the_steps_a_role_may_take(client, demo):
     url = reverse("claims:claim-detail", args=[held_in().pk])
     client.force_login(user_for("editor"))
-    assert 'id="review-form"' not in client.get(url).content.decode()
+    assert 'id="step-' not in client.get(url).content.decode()
     client.force_login(user_for("reviewer"))
     content = client.get(url).content.decode()
     assert "Start the review" in content and "Mark reviewed" not in content
@@ -234,3 +234,27 @@ def test_the_admin_is_for_administrators_only(client, demo, role):
     response = client.get(reverse("admin:claims_claim_changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_each_review_step_asks_only_for_what_it_needs_and_picks_nothing(client, demo):
+    from claims.services import start_review
+
+    claim, reviewer = held_in(), user_for("reviewer")
+    client.force_login(reviewer)
+    url = reverse("claims:claim-detail", args=[claim.pk])
+
+    def step(page, name):
+        start = page.index(f'id="step-{name}"')
+        return page[start : page.index("</form>", start)]
+
+    page = client.get(url).content.decode()
+    assert 'name="verdict"' not in step(page, "start_review")
+    assert 'name="note"' not in step(page, "start_review")
+    assert 'name="assignee"' in step(page, "assign") and 'name="note"' not in step(page, "assign")
+    start_review(claim=claim, by=reviewer)
+    page = client.get(url).content.decode()
+    marking = step(page, "mark_reviewed")
+    assert '<option value="" selected>Choose…</option>' in marking
+    assert 'name="note"' in marking and "required" in marking
+    assert 'name="assignee"' not in marking
+    assert "start_review" not in page and "reopen" not in page

@@ -155,8 +155,8 @@ class ClaimSerializer(serializers.ModelSerializer):
     class Meta:
         model = Claim
         fields = ["id", "external_id", "statement", "subject", "property", "value_type",
-                  "tolerance", "compare_text", "status", "verdict", "proposed_verdict",
-                  "assignee", "version", "merged_into", "page", "created_at",
+                  "tolerance", "compare_text", "changes_over_time", "status", "verdict",
+                  "proposed_verdict", "assignee", "version", "merged_into", "page", "created_at",
                   "updated_at"]  # fmt: skip
         read_only_fields = ["external_id", "status", "merged_into", "created_at", "updated_at"]
         extra_kwargs = {"version": {"required": False}}

@@ -165,6 +165,7 @@ CLAIMS = [
         "subject": "Morocco",
         "property": "terrorist incidents recorded in 2021",
         "value_type": "number",
+        "changes_over_time": False,
         "appearances": [
             {
                 "source": EXPERTISE,
@@ -235,6 +236,7 @@ CLAIMS = [
         "subject": "Morocco",
         "property": "anti-terrorism legislation enacted",
         "value_type": "date",
+        "changes_over_time": False,
         "appearances": [
             {
                 "source": EXPERTISE,
@@ -302,6 +304,7 @@ CLAIMS = [
         "subject": "Africa Focus Group",
         "property": "launch year",
         "value_type": "date",
+        "changes_over_time": False,
         "appearances": [
             {
                 "source": MARRAKECH,
@@ -331,6 +334,7 @@ CLAIMS = [
         "subject": "Morocco",
         "property": "hosted the first regional meeting of Coalition political directors",
         "value_type": "date",
+        "changes_over_time": False,
         "appearances": [
             {
                 "source": MARRAKECH,
@@ -346,6 +350,7 @@ CLAIMS = [
         "subject": "Coalition ministerial meeting in Marrakech",
         "property": "held in",
         "value_type": "date",
+        "changes_over_time": False,
         "appearances": [
             {
                 # "en mai dernier" in an undated article: May of a year the article does not

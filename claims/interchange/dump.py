@@ -123,6 +123,7 @@ class _Writer:
                 "value_type": claim.value_type,
                 "tolerance": None if claim.tolerance is None else str(claim.tolerance),
                 "compare_text": claim.compare_text,
+                "changes_over_time": claim.changes_over_time,
                 "status": claim.status,
                 "verdict": claim.verdict.slug if claim.verdict else None,
                 "proposed_verdict": (

@@ -531,6 +531,16 @@ class Claim(Timestamped):
         default=False,
         help_text=_("For text values: flag versions whose texts differ. Off: people judge."),
     )
+    changes_over_time = models.BooleanField(
+        _("can change over time"),
+        default=True,
+        help_text=_(
+            "Yes for what holds for a time (a membership, an office, a count): versions of "
+            "different dates may both be right. No for a fact fixed once for all (a launch "
+            "date, a birth date): versions that differ contradict each other whatever their "
+            "dates."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.NEW
     )
@@ -694,6 +704,15 @@ class Claim(Timestamped):
             )
             ids += generation
         return ids
+
+    def comparison_options(self) -> dict:
+        """How the engine compares this claim's versions (``comparison.compare``)."""
+        return {
+            "value_type": self.value_type,
+            "tolerance": self.tolerance,
+            "compare_text": self.compare_text,
+            "changes_over_time": self.changes_over_time,
+        }
 
     def refresh_property_key(self) -> None:
         self.property_key = normalize_name(self.property)

@@ -41,6 +41,9 @@ class ConflictResolution(models.TextChoices):
     PREVAILS = "prevails", _("one version prevails")
     BOTH_HOLD = "both_hold", _("both hold at their dates")
     NOW_AGREE = "now_agree", _("the versions now agree")
+    # A decision on a fact's value: two versions that both state another value than the one
+    # that holds (a third value, a fourth) are both set aside.
+    ANOTHER_VALUE = "another", _("another value holds")
 
 
 class ConflictQuerySet(models.QuerySet):

@@ -29,6 +29,7 @@ from .conflicts import (
     resolve_conflict,
     versions_side_by_side,
 )
+from .decisions import Disagreement, ValueDecision, decide_value, disagreement_of
 from .demo import DemoResult, load_demo
 from .entities import add_entity, change_entity, delete_entity
 from .evidence import add_evidence, change_evidence, remove_evidence
@@ -70,6 +71,7 @@ __all__ = [
     "SearchResults",
     "Decision",
     "DemoResult",
+    "Disagreement",
     "DetectionResult",
     "Difference",
     "ReanchorReport",
@@ -78,6 +80,7 @@ __all__ = [
     "Step",
     "TimelineEntry",
     "Version",
+    "ValueDecision",
     "VersionColumn",
     "add_entity",
     "add_evidence",
@@ -97,8 +100,10 @@ __all__ = [
     "current_value",
     "current_value_of",
     "decide_conflict",
+    "decide_value",
     "describe_conflicts",
     "delete_appearance",
+    "disagreement_of",
     "delete_claim",
     "delete_entity",
     "delete_source",

@@ -101,8 +101,11 @@ KIND_OF_TYPE = {
 }
 
 
-def timing_of(a: Version, b: Version) -> tuple[str, str]:
-    """Whether two versions speak of the same time, and a sentence saying so."""
+def timing_of(a: Version, b: Version, changes_over_time: bool = True) -> tuple[str, str]:
+    """Whether two versions speak of the same time, and a sentence saying so. For a fact fixed
+    once for all (a launch date), dates do not matter: nothing is said."""
+    if not changes_over_time:
+        return "", ""
     if a.as_of is None or b.as_of is None:
         dated = b if a.as_of is None else a
         undated = a if a.as_of is None else b
@@ -125,6 +128,7 @@ def compare(
     value_type: str,
     tolerance: Decimal | None = None,
     compare_text: bool = False,
+    changes_over_time: bool = True,
 ) -> Difference | None:
     """What differs between two versions of one fact, or None when they agree.
 
@@ -157,7 +161,7 @@ def compare(
             "b": _quoted(b),
             "b_value": describe(b.value),
         }
-    timing, when = timing_of(a, b)
+    timing, when = timing_of(a, b, changes_over_time)
     return Difference(
         kind=KIND_OF_TYPE[value_type],
         detail=f"{detail}\n{when}" if when else detail,

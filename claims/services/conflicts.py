@@ -107,15 +107,12 @@ def fingerprint(a: Version, b: Version, claim: Claim) -> str:
             value = sorted(value)
         return f"{version.id}={value!r}@{version.as_of}"
 
-    text = "|".join(
-        [
-            canonical(a),
-            canonical(b),
-            claim.value_type,
-            str(claim.tolerance),
-            str(claim.compare_text),
-        ]
-    )
+    options = [canonical(a), canonical(b), claim.value_type, str(claim.tolerance),
+               str(claim.compare_text)]  # fmt: skip
+    # Named only when off: the prints of conflicts recorded before the option existed hold.
+    if not claim.changes_over_time:
+        options.append("fixed")
+    text = "|".join(options)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -266,13 +263,7 @@ def _compare_fact(
     by_id = {appearance.pk: appearance for appearance in appearances}
     for a_id, b_id in combinations(sorted(versions), 2):
         a, b = versions[a_id], versions[b_id]
-        difference = compare(
-            a,
-            b,
-            value_type=claim.value_type,
-            tolerance=claim.tolerance,
-            compare_text=claim.compare_text,
-        )
+        difference = compare(a, b, **claim.comparison_options())
         conflict = existing.pop((a_id, b_id), None)
         if difference is None:
             if conflict is not None:
@@ -483,6 +474,13 @@ def resolve_conflict(
         raise ValidationError(
             _("Choose the version that prevails, or that both hold at their dates.")
         )
+    if both_hold and not conflict.claim.changes_over_time:
+        raise ValidationError(
+            _(
+                "This fact is fixed once for all: versions that differ cannot both hold. "
+                "Choose the version that prevails, or dismiss the conflict."
+            )
+        )
     pair = (conflict.appearance_a, conflict.appearance_b)
     if prevailing is not None and prevailing.pk not in (pair[0].pk, pair[1].pk):
         raise ValidationError(
@@ -664,7 +662,10 @@ def versions_side_by_side(claim: Claim) -> list[VersionColumn]:
         .order_by("source__published_on", "source__title", "pk")
     )
     versions = versions_of(appearances, claim.value_type)
-    stated = [version for version in versions.values() if version.value is not None]
+    # A version set aside by a decision (deprecated) no longer makes the others differ, and
+    # is not marked itself: its rank says why.
+    kept = {a.pk for a in appearances if a.rank != Rank.DEPRECATED}
+    stated = [v for v in versions.values() if v.value is not None and v.id in kept]
     columns = []
     if claim.value_type == ValueType.ENTITIES:
         common = frozenset.intersection(*(v.value for v in stated)) if stated else frozenset()
@@ -672,7 +673,10 @@ def versions_side_by_side(claim: Claim) -> list[VersionColumn]:
             version = versions[appearance.pk]
             members = tuple(
                 sorted(
-                    ((version.names[pk], pk not in common) for pk in version.value or ()),
+                    (
+                        (version.names[pk], pk not in common and appearance.pk in kept)
+                        for pk in version.value or ()
+                    ),
                     key=lambda member: member[0],
                 )
             )
@@ -693,8 +697,10 @@ def versions_side_by_side(claim: Claim) -> list[VersionColumn]:
     }
     for appearance in appearances:
         version = versions[appearance.pk]
-        differs = version.value is not None and any(
-            compare(version, other, **options) is not None for other in stated
+        differs = (
+            version.value is not None
+            and appearance.pk in kept
+            and any(compare(version, other, **options) is not None for other in stated)
         )
         columns.append(
             VersionColumn(
@@ -711,22 +717,24 @@ def versions_side_by_side(claim: Claim) -> list[VersionColumn]:
 # --- Conflicts described to the reader -----------------------------------------------------------
 
 
-def describe_conflicts(conflicts) -> list[Conflict]:
+def describe_conflicts(conflicts, appearances: list[Appearance] | None = None) -> list[Conflict]:
     """``conflicts`` with ``description``: what differs, in the reader's language. The
     engine's conflicts are described again from their two versions as they are now (the
     engine keeps a conflict in step with its versions; its stored ``detail`` is in the
     language of whoever's write detected it); a conflict flagged by hand, or whose versions
-    no longer differ, keeps what was written. Two queries (the versions, their entities)."""
+    no longer differ, keeps what was written. Two queries (the versions, their entities),
+    none when the caller read the versions (``appearances``, with sources and entities)."""
     conflicts = list(conflicts)
-    engine = [c for c in conflicts if c.origin == ConflictOrigin.AUTO]
-    pairs = {pk for c in engine for pk in (c.appearance_a_id, c.appearance_b_id)}
-    appearances = {
-        appearance.pk: appearance
-        for appearance in Appearance.objects.filter(pk__in=pairs)
-        .select_related("source")
-        .defer("source__text", "source__search_text")
-        .prefetch_related("value_entities")
-    }
+    if appearances is None:
+        engine = [c for c in conflicts if c.origin == ConflictOrigin.AUTO]
+        pairs = {pk for c in engine for pk in (c.appearance_a_id, c.appearance_b_id)}
+        appearances = (
+            Appearance.objects.filter(pk__in=pairs)
+            .select_related("source")
+            .defer("source__text", "source__search_text")
+            .prefetch_related("value_entities")
+        )
+    appearances = {appearance.pk: appearance for appearance in appearances}
     for conflict in conflicts:
         conflict.description = conflict.detail
         pair = [
@@ -737,13 +745,7 @@ def describe_conflicts(conflicts) -> list[Conflict]:
             continue
         claim = conflict.claim
         a, b = versions_of(pair, claim.value_type).values()
-        difference = compare(
-            a,
-            b,
-            value_type=claim.value_type,
-            tolerance=claim.tolerance,
-            compare_text=claim.compare_text,
-        )
+        difference = compare(a, b, **claim.comparison_options())
         if difference is not None:
             conflict.description = difference.detail
     return conflicts

@@ -113,6 +113,7 @@ def load_demo() -> DemoResult:
                 subject=entities.get(spec.get("subject")),
                 property=spec.get("property", ""),
                 value_type=value_type,
+                changes_over_time=spec.get("changes_over_time", True),
             )
             result.created["claims"] += 1
         for appearance_spec in spec["appearances"]:

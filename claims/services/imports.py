@@ -637,6 +637,8 @@ class _Importer:
             value_type=fields.choice("value_type", ValueType, ValueType.NONE),
             tolerance=fields.decimal("tolerance"),
             compare_text=bool(fields.boolean("compare_text")),
+            # Absent (older dumps, partners' files): it can change, as a claim made here.
+            changes_over_time=fields.boolean("changes_over_time") is not False,
             created_by=fields.person("created_by") or self.user,
         )
         if created_at := fields.timestamp("created_at"):

@@ -17,9 +17,11 @@ from .review import record_event
 from .search import refresh_search
 from .versioning import save_versioned
 
-EDITABLE_FIELDS = ("statement", "subject", "property", "value_type", "tolerance", "compare_text")
+EDITABLE_FIELDS = ("statement", "subject", "property", "value_type", "tolerance", "compare_text",
+                   "changes_over_time")  # fmt: skip
 # Fields whose change alters which versions are compared, or how.
-STRUCTURE_FIELDS = {"subject", "property", "value_type", "tolerance", "compare_text"}
+STRUCTURE_FIELDS = {"subject", "property", "value_type", "tolerance", "compare_text",
+                    "changes_over_time"}  # fmt: skip
 
 
 PROPOSAL_FIELDS = ["proposed_verdict", "proposed_by", "proposal_note"]
@@ -80,8 +82,9 @@ def _move(claim: Claim, *, by, to: str, note: str, fields=(), events=()) -> Clai
 
 @service
 def create_claim(*, by, **fields) -> Claim:
-    """Create a claim (statement, subject, property, value_type, tolerance, compare_text),
-    validated as a whole. Its versions are recorded with ``record_appearance``."""
+    """Create a claim (statement, subject, property, value_type, tolerance, compare_text,
+    changes_over_time), validated as a whole. Its versions are recorded with
+    ``record_appearance``."""
     policy.require(by, "add_claim")
     _refuse_workflow_fields(fields)
     claim = Claim(created_by=policy.user_of(by), **fields)
