@@ -53,7 +53,24 @@ def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, messages)
 
 
-class VersionedForm(forms.ModelForm):
+class PromptedChoices:
+    """A form whose drop-downs start with "Choose…" rather than Django's "---------", which
+    says nothing in any language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label == "---------":
+                    field.empty_label = _("Choose…")
+            elif isinstance(field, forms.ChoiceField):
+                field.choices = [
+                    (value, _("Choose…") if (value, label) == ("", "---------") else label)
+                    for value, label in field.choices
+                ]
+
+
+class VersionedForm(PromptedChoices, forms.ModelForm):
     """An edit form that carries the version of the row it was based on, and refuses to save
     over a newer one (with who changed what since)."""
 
@@ -351,7 +368,7 @@ class ProposalQueryForm(forms.Form):
         return cleaned
 
 
-class RecordForm(forms.Form):
+class RecordForm(PromptedChoices, forms.Form):
     """Record a passage of a source as a version of a claim, existing or new."""
 
     # A service's refusal of a value or a date is shown under the field it was typed in.
@@ -469,7 +486,7 @@ class RecordForm(forms.Form):
         }
 
 
-class SourceForm(forms.ModelForm):
+class SourceForm(PromptedChoices, forms.ModelForm):
     """A new source, its text pasted or uploaded (.txt or .html, reduced to readable text)."""
 
     error_fields = {"published_on": "published", "published_precision": "published"}
@@ -584,7 +601,7 @@ class ValueDecisionForm(forms.Form):
         return {**decision, "decision": choice}
 
 
-class EntityForm(forms.ModelForm):
+class EntityForm(PromptedChoices, forms.ModelForm):
     """A new entity and the other names it goes by."""
 
     aliases = forms.CharField(

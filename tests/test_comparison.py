@@ -121,7 +121,7 @@ def test_versions_whose_dates_cannot_overlap_may_be_a_change_over_time():
         value_type="entities",
     )
     assert difference.timing == "change_over_time"
-    assert "May be a change over time: «A» holds as of 2021, «B» as of 2022-05." in (
+    assert "May be a change over time: «A» holds as of 2021, «B» as of May 2022." in (
         difference.detail
     )
 
@@ -133,6 +133,6 @@ def test_an_undated_version_is_said_so():
         value_type="entities",
     )
     assert difference.timing == "undated"
-    assert "One version is undated: «A» gives no date; «B» holds as of 2022-05." in (
+    assert "One version is undated: «A» gives no date; «B» holds as of May 2022." in (
         difference.detail
     )

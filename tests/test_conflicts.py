@@ -197,7 +197,7 @@ def test_versions_at_different_times_are_labelled_a_possible_change_over_time(co
     )
     conflict = Conflict.objects.get()
     assert conflict.timing == "change_over_time"
-    assert "holds as of 2021" in conflict.detail and "as of 2022-05" in conflict.detail
+    assert "holds as of 2021" in conflict.detail and "as of May 2022" in conflict.detail
     resolve_conflict(
         conflict=conflict, by=make_user("reviewer"), note="Italy joined in 2022.", both_hold=True
     )

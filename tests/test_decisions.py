@@ -162,6 +162,10 @@ def test_the_claim_page_asks_one_question_with_nothing_chosen(client, italy_disp
     assert "checked" not in form
     assert "Marrakech, May 2022" in form and "Niamey, 2 March 2023 · Rabat, 1 April 2023" in form
     assert 'id="conflict-' not in page, "the two conflicts are decided together"
+    french = body(
+        client.get(reverse("claims:claim-detail", args=[claim.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+    )
+    assert "Marrakech, mai 2022" in french and "Niamey, 2 mars 2023" in french
 
 
 def test_a_refused_decision_comes_back_with_its_note_and_the_reason(

@@ -242,3 +242,14 @@ def test_the_dashboard_shows_editors_work_beside_review_steps(client, demo):
     assert recent.index("version recorded") < recent.index("source added"), "newest first"
     french = body(client.get(reverse("claims:dashboard"), HTTP_ACCEPT_LANGUAGE="fr"))
     assert "version enregistrée" in french
+
+
+def test_logging_out_says_so(client, demo):
+    login(client, "editor")
+    response = client.post(reverse("logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("login") + "?logged-out"
+    assert "You are logged out." in response.content.decode()
+    assert "You are logged out." not in client.get(reverse("login")).content.decode()
+    login(client, "editor")
+    french = client.post(reverse("logout"), follow=True, HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Vous êtes déconnecté" in french.content.decode()

@@ -148,7 +148,6 @@ STORAGES = {
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "claims:dashboard"
-LOGOUT_REDIRECT_URL = "login"
 
 # Uploaded source files are read in memory and never stored: a text file of a few megabytes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -149,7 +149,8 @@ def rank_version(*, appearance: Appearance, by, rank: str, reason: str) -> Appea
         action=ReviewAction.RANK,
         old_value=old,
         new_value=rank,
-        note=_("Version #%(id)s: %(reason)s") % {"id": appearance.pk, "reason": reason or "—"},
+        note=_("Version from «%(source)s»: %(reason)s")
+        % {"source": appearance.source.title[:80], "reason": reason or "—"},
     )
     return appearance
 

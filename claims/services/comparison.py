@@ -113,12 +113,12 @@ def timing_of(a: Version, b: Version, changes_over_time: bool = True) -> tuple[s
             return ConflictTiming.UNDATED, _("Neither version is dated.")
         return ConflictTiming.UNDATED, _(
             "One version is undated: %(undated)s gives no date; %(dated)s holds as of %(date)s."
-        ) % {"undated": _quoted(undated), "dated": _quoted(dated), "date": dated.as_of}
+        ) % {"undated": _quoted(undated), "dated": _quoted(dated), "date": dated.as_of.label()}
     if a.as_of.overlaps(b.as_of):
         return ConflictTiming.SAME_TIME, ""
     return ConflictTiming.CHANGE_OVER_TIME, _(
         "May be a change over time: %(a)s holds as of %(a_date)s, %(b)s as of %(b_date)s."
-    ) % {"a": _quoted(a), "a_date": a.as_of, "b": _quoted(b), "b_date": b.as_of}
+    ) % {"a": _quoted(a), "a_date": a.as_of.label(), "b": _quoted(b), "b_date": b.as_of.label()}
 
 
 def compare(

@@ -494,10 +494,7 @@ def resolve_conflict(
     conflict.resolved_at = timezone.now()
     save_as(conflict, by=by)
     if prevailing is not None:
-        reason = _("Conflict #%(id)s resolved: %(note)s") % {
-            "id": conflict.pk,
-            "note": conflict.resolution_note,
-        }
+        reason = _("Conflict decided: %(note)s") % {"note": conflict.resolution_note}
         for appearance in _locked_versions(conflict):
             appearance.rank = Rank.PREFERRED if appearance.pk == prevailing.pk else Rank.DEPRECATED
             appearance.rank_reason = reason
@@ -721,8 +718,9 @@ def describe_conflicts(conflicts, appearances: list[Appearance] | None = None) -
     """``conflicts`` with ``description``: what differs, in the reader's language. The
     engine's conflicts are described again from their two versions as they are now (the
     engine keeps a conflict in step with its versions; its stored ``detail`` is in the
-    language of whoever's write detected it); a conflict flagged by hand, or whose versions
-    no longer differ, keeps what was written. Two queries (the versions, their entities),
+    language of whoever's write detected it), and get ``values``: (source, value) of each
+    version; a conflict flagged by hand, or whose versions no longer differ, keeps what was
+    written. Two queries (the versions, their entities),
     none when the caller read the versions (``appearances``, with sources and entities)."""
     conflicts = list(conflicts)
     if appearances is None:
@@ -737,6 +735,7 @@ def describe_conflicts(conflicts, appearances: list[Appearance] | None = None) -
     appearances = {appearance.pk: appearance for appearance in appearances}
     for conflict in conflicts:
         conflict.description = conflict.detail
+        conflict.values = []  # (the version's source, the value it states), for a short list
         pair = [
             appearances.get(conflict.appearance_a_id),
             appearances.get(conflict.appearance_b_id),
@@ -748,4 +747,5 @@ def describe_conflicts(conflicts, appearances: list[Appearance] | None = None) -
         difference = compare(a, b, **claim.comparison_options())
         if difference is not None:
             conflict.description = difference.detail
+            conflict.values = [(v.label, describe(v.value, v.names)) for v in (a, b)]
     return conflicts

@@ -39,6 +39,13 @@ def _shown(value) -> str:
     return text if len(text) <= 80 else f"{text[:79]}…"
 
 
+def _label(model, name: str, value):
+    """A stored value as the pages show it: a choice by its label ("deprecated" → «écartée»),
+    anything else as it is."""
+    choices = model._meta.get_field(name).flatchoices
+    return dict(choices).get(value, value) if choices else value
+
+
 def describe_changes(records, model, *, skip=frozenset(), sets=None) -> list[tuple[object, str]]:
     """(record, "field “old” → “new”, …") for each historical record that changed a field,
     comparing it with the record before it (records of one object, oldest first). One query
@@ -56,7 +63,8 @@ def describe_changes(records, model, *, skip=frozenset(), sets=None) -> list[tup
         delta = record.diff_against(previous, included_fields=fields, foreign_keys_are_objs=True)
         described = [
             f"{model._meta.get_field(change.field).verbose_name} "
-            f"“{_shown(change.old)}” → “{_shown(change.new)}”"
+            f"“{_shown(_label(model, change.field, change.old))}” → "
+            f"“{_shown(_label(model, change.field, change.new))}”"
             for change in delta.changes
         ]
         for name, per_record in sets.items():
@@ -185,14 +193,19 @@ def claim_timeline(claim: Claim) -> list[TimelineEntry]:
 
     appearance_records = (
         Appearance.history.filter(claim_id__in=ids)
-        .select_related("history_user")
+        .select_related("history_user", "source")
+        .defer("source__text", "source__search_text")
         .order_by("id", "history_date", "history_id")
     )
     entries += _lifecycle_entries(
         appearance_records,
         Appearance,
         (_("version added"), _("version changed"), _("version deleted")),
-        label=lambda record: _("version #%(id)s") % {"id": record.id},
+        # A version is named by its source (ids mean nothing to a reader).
+        label=lambda record: (
+            _("version from «%(source)s»")
+            % {"source": _shown(record.source.title if record.source else f"#{record.source_id}")}
+        ),
         first_detail=lambda record: f"“{_shown(record.quote)}”",
         skip={"claim"},
     )
