@@ -380,6 +380,7 @@ class RecordForm(PromptedChoices, forms.Form):
         "value_text": "value",
         "value_boolean": "value",
         "said_on_precision": "said_on",
+        "as_of_precision": "as_of",
     }
 
     quote = forms.CharField(
@@ -414,8 +415,22 @@ class RecordForm(PromptedChoices, forms.Form):
     speaker = EntityNameField(
         label=_("Speaker"), required=False, help_text=_("Any of their names or aliases.")
     )
-    attribution = forms.ChoiceField(label=_("Attribution"), choices=Attribution.choices)
+    speaker_description = forms.CharField(
+        label=_("Or, not named: described as"),
+        required=False,
+        max_length=200,
+        help_text=_("When the source does not name who said it: “le ministre”, “a spokesperson”."),
+    )
+    # No default: whether the source quotes, paraphrases or reports is the editor's call.
+    attribution = forms.ChoiceField(
+        label=_("Attribution"), choices=[("", _("Choose…")), *Attribution.choices]
+    )
     said_on = PreciseDateField(label=_("Said on"), required=False)
+    as_of = PreciseDateField(
+        label=_("Holds as of"),
+        required=False,
+        help_text=_("The date the value is true at, when the source gives one; else its date."),
+    )
     value = forms.CharField(
         label=_("Value as this source states it"),
         required=False,
@@ -473,15 +488,18 @@ class RecordForm(PromptedChoices, forms.Form):
         }
 
     def appearance_fields(self) -> dict:
-        said_on = self.cleaned_data.get("said_on")
+        said_on, as_of = self.cleaned_data.get("said_on"), self.cleaned_data.get("as_of")
         return {
             "quote": self.cleaned_data["quote"],
             "start": self.cleaned_data["start"],
             "end": self.cleaned_data["end"],
             "speaker": self.cleaned_data.get("speaker"),
+            "speaker_description": self.cleaned_data.get("speaker_description", ""),
             "attribution": self.cleaned_data["attribution"],
             "said_on": said_on.value if said_on else None,
             "said_on_precision": said_on.precision if said_on else "",
+            "as_of": as_of.value if as_of else None,
+            "as_of_precision": as_of.precision if as_of else "",
             **self.cleaned_data.get("values", {}),
         }
 

@@ -97,6 +97,9 @@ CASES = {
     "appearance_at_most_one_value": lambda w: update(
         w["first"], value_number=3, value_boolean=True
     ),
+    "appearance_speaker_named_or_described": lambda w: update(
+        w["first"], speaker=w["entity"], speaker_description="le ministre"
+    ),
     "appearance_said_on_with_precision": lambda w: update(w["first"], said_on_precision="day"),
     "appearance_said_on_starts_its_period": lambda w: update(
         w["first"], said_on=DAY, said_on_precision="year"

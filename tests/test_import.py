@@ -27,6 +27,7 @@ from claims.models import (
     ImportJob,
     ImportStatus,
     ReviewEvent,
+    Source,
     Verdict,
 )
 from claims.policy import SYSTEM
@@ -37,6 +38,7 @@ from claims.services import (
     load_demo,
     mark_reviewed,
     merge_claims,
+    record_appearance,
     start_review,
 )
 from claims.services import import_records as import_
@@ -95,6 +97,8 @@ def desk_at_work():
     merge_claims(
         duplicate=claims[2], into=claims[3], by=reviewer, based_on=claims[2].version, note="Same."
     )
+    record_appearance(claim=claims[4], source=Source.objects.first(), by=reviewer,
+                      speaker_description="le ministre", attribution="reported")  # fmt: skip
 
 
 class Rollback(Exception):
@@ -123,6 +127,7 @@ def test_a_dump_imported_into_an_empty_database_dumps_the_same(desk_dump_text):
     reviewed = Claim.objects.get(status=ClaimStatus.REVIEWED)
     assert reviewed.verdict.slug == "accurate"
     assert Claim.objects.filter(merged_into__isnull=False).count() == 1
+    assert Appearance.objects.filter(speaker_description="le ministre").count() == 1
     assert ReviewEvent.objects.filter(actor__username="rita").exists()
     # rita was not in this database: she came back as an inactive account with no password.
     rita = apps.get_model("auth", "User").objects.get(username="rita")
@@ -157,7 +162,9 @@ def test_importing_a_dump_again_changes_nothing(desk_dump_text):
     report = import_dump(desk_dump_text)
     assert report.ok
     assert report.created.total() == 0
-    assert report.unchanged["claims"] == 16 and report.unchanged["versions"] == 19
+    assert (
+        report.unchanged["claims"] == 16 and report.unchanged["versions"] == 20
+    )  # the demo's 19 and one more
     assert report.summary().startswith("0 created, ")
     assert row_counts() == before
 

@@ -126,6 +126,21 @@ def test_recording_a_new_structured_claim_with_a_speaker_found_by_an_alias(edito
     assert (version.start, version.end, version.quote) == (0, len(quote), quote)
 
 
+def test_a_version_by_an_unnamed_speaker_as_of_a_date(editor):
+    add_source(editor)
+    source = Source.objects.get(title="Communiqué")
+    quote = "Le Maroc co-préside le groupe avec les États-Unis et le Niger."
+    response = record(editor, source, quote=quote, statement="The group's co-chairs.",
+                      speaker_description="  le   ministre ", attribution="reported",
+                      as_of="mai 2022")  # fmt: skip
+    assert response.status_code == 302
+    version = Appearance.objects.get(claim__statement="The group's co-chairs.")
+    assert (version.speaker, version.speaker_description) == (None, "le ministre")
+    assert (str(version.as_of), version.as_of_precision) == ("2022-05-01", "month")
+    page = editor.get(response["Location"]).content.decode()
+    assert 'not named: <span translate="no">le ministre</span>' in page and "May 2022" in page
+
+
 def test_a_second_version_with_another_set_is_flagged_and_shown(editor):
     test_recording_a_new_structured_claim_with_a_speaker_found_by_an_alias(editor)
     source = Source.objects.get(title="Communiqué")
@@ -173,16 +188,35 @@ def test_a_second_version_with_another_set_is_flagged_and_shown(editor):
             {"quote": "Le Maroc", "statement": "x", "value_type": "number", "value": "3"},
             "structured claim needs a subject",
         ),
+        ({"quote": "Le Maroc", "statement": "x", "attribution": ""}, "This field is required"),
+        (
+            {
+                "quote": "Le Maroc",
+                "statement": "x",
+                "speaker": "Morocco",
+                "speaker_description": "le ministre",
+            },
+            "The speaker is named",
+        ),  # fmt: skip
+        ({"quote": "Le Maroc", "statement": "x", "as_of": "2021-13"}, "there is no month 13"),
     ],
 )
 def test_bad_input_is_refused_with_a_message_and_nothing_is_written(editor, data, message):
     add_source(editor)
     source = Source.objects.get(title="Communiqué")
     claims, versions = Claim.objects.count(), Appearance.objects.count()
-    response = record(editor, source, attribution="paraphrase", **data)
+    response = record(editor, source, **{"attribution": "paraphrase", **data})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert (Claim.objects.count(), Appearance.objects.count()) == (claims, versions)
+    # Summarised above the form, where the focus goes, each problem a link to its field.
+    page = response.content.decode()
+    summary = page[
+        page.index('class="error-summary"') : page.index(
+            "</div>", page.index('class="error-summary"')
+        )
+    ]
+    assert 'role="alert" tabindex="-1"' in page and message in summary
 
 
 def test_similar_claims_are_proposed_for_a_passage(editor):

@@ -114,7 +114,8 @@ class AppearanceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Appearance
-        fields = ["id", "claim", "source", "speaker", "attribution", "quote", "start", "end",
+        fields = ["id", "claim", "source", "speaker", "speaker_description", "attribution",
+                  "quote", "start", "end",
                   "said_on", "as_of", "value_number", "value_date", "value_text",
                   "value_boolean", "value_entities", "rank", "rank_reason", "version",
                   "created_at", "updated_at"]  # fmt: skip

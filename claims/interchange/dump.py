@@ -147,6 +147,7 @@ class _Writer:
                 "claim": self.claim(version.claim_id),
                 "source": self.source(version.source_id),
                 "speaker": self.entity(version.speaker_id),
+                "speaker_description": version.speaker_description,
                 "attribution": version.attribution,
                 "quote": version.quote,
                 "start": version.start,

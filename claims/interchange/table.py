@@ -15,8 +15,9 @@ from .records import Record
 # "source_title") are needed; a column may be left out or empty.
 COLUMNS = [
     "claim_id", "statement", "subject", "property", "value_type", "value", "speaker",
-    "attribution", "quote", "start", "end", "said_on", "as_of", "source_url", "source_title",
-    "source_kind", "source_language", "source_published", "verdict",
+    "speaker_description", "attribution", "quote", "start", "end", "said_on", "as_of",
+    "source_url", "source_title", "source_kind", "source_language", "source_published",
+    "verdict",
 ]  # fmt: skip
 
 EXAMPLE = {

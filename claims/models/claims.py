@@ -787,6 +787,14 @@ class Appearance(Timestamped):
         verbose_name=_("speaker"),
         help_text=_("Who made the claim here; may differ from the source's publisher."),
     )
+    speaker_description = models.CharField(
+        _("speaker, as described"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Who said it when the source does not name them: “le ministre”, “a spokesperson”."
+        ),
+    )
     attribution = models.CharField(
         _("attribution"),
         max_length=20,
@@ -902,6 +910,14 @@ class Appearance(Timestamped):
                 name="appearance_at_most_one_value",
                 violation_error_message=_("An appearance states one value, of one type."),
             ),
+            models.CheckConstraint(
+                condition=Q(speaker__isnull=True) | Q(speaker_description=""),
+                name="appearance_speaker_named_or_described",
+                violation_error_message=_(
+                    "A speaker is named or, when the source does not name them, described: "
+                    "not both."
+                ),
+            ),
             *precise_date_constraints("appearance", "said_on"),
             *precise_date_constraints("appearance", "as_of"),
             *precise_date_constraints("appearance", "value_date"),
@@ -922,6 +938,11 @@ class Appearance(Timestamped):
         errors.update(self._value_type_errors())
         if self.rank != Rank.NORMAL and not self.rank_reason.strip():
             errors["rank_reason"] = _("A preferred or deprecated version needs a reason.")
+        self.speaker_description = " ".join(self.speaker_description.split())
+        if self.speaker_id is not None and self.speaker_description:
+            errors["speaker_description"] = _(
+                "The speaker is named: leave the description empty, or the name."
+            )
         if errors:
             raise ValidationError(errors)
         if self.start is not None and self.source_id is not None:

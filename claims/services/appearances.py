@@ -22,8 +22,8 @@ from .workflow import create_claim
 # What an edit may change: the rank changes only by a decision (resolve_conflict) or by a
 # reviewer through rank_version, both of which leave a review event.
 EDITABLE_FIELDS = {
-    "claim", "source", "speaker", "attribution", "quote", "start", "end", "said_on",
-    "said_on_precision", "as_of", "as_of_precision", "value_number", "value_date",
+    "claim", "source", "speaker", "speaker_description", "attribution", "quote", "start", "end",
+    "said_on", "said_on_precision", "as_of", "as_of_precision", "value_number", "value_date",
     "value_date_precision", "value_text", "value_boolean",
 }  # fmt: skip
 

@@ -840,6 +840,7 @@ class _Importer:
             claim=claim,
             source=source,
             speaker_id=speaker,
+            speaker_description=fields.text("speaker_description"),
             attribution=fields.choice("attribution", Attribution, Attribution.DIRECT_QUOTE),
             quote=normalize_text(fields.text("quote")),
             start=fields.integer("start"),

@@ -57,6 +57,11 @@
     });
   }
   window.ClaimTracker = { lookUp: lookUp };
+
+  // A form sent back with problems: its summary of them takes the focus (a screen reader
+  // reads it; the page scrolls to it), and each problem links to its field.
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
   Array.prototype.forEach.call(document.querySelectorAll("input[data-lookup-url]"), function (input) {
     lookUp(input, input.dataset.lookupUrl, false);
   });
