@@ -6,9 +6,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.core.validators import DecimalValidator
 from django.db import transaction
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .dates import PreciseDate
+from .dates import PreciseDate, precise_date_text
 from .models import (
     Appearance,
     Attribution,
@@ -18,6 +19,7 @@ from .models import (
     Entity,
     ImportFormat,
     Source,
+    Stance,
     ValueType,
     Verdict,
 )
@@ -273,6 +275,31 @@ class EntityNameField(forms.CharField):
         return entity_named(name) if name else None
 
 
+class SourceTitleField(forms.CharField):
+    """A source typed by its title (the look-up box suggests them), or its number."""
+
+    def __init__(self, **kwargs):
+        widget = forms.TextInput(
+            attrs={"data-lookup-url": reverse_lazy("claims:source-search"), "autocomplete": "off"}
+        )
+        super().__init__(widget=widget, max_length=500, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        if not text:
+            return None
+        if re.fullmatch(r"[0-9]{1,18}", text):
+            found = Source.objects.filter(pk=int(text)).first()
+        else:
+            titled = Source.objects.defer("text", "search_text")
+            found = titled.filter(title__iexact=text).first() or titled.search(text).first()
+        if found is None:
+            raise ValidationError(
+                _("No source is called “%(title)s”."), params={"title": text[:80]}
+            )
+        return found
+
+
 class PreciseDateField(forms.CharField):
     """A date as precise as the source is: "2021", "2022-05", "2018-06-26", "mai 2022"."""
 
@@ -368,8 +395,9 @@ class ProposalQueryForm(forms.Form):
         return cleaned
 
 
-class RecordForm(PromptedChoices, forms.Form):
-    """Record a passage of a source as a version of a claim, existing or new."""
+class VersionFields(PromptedChoices, forms.Form):
+    """What a version of a claim says, as an editor types it: who said it, how, when, the
+    value. The record form and the version's correction form share them."""
 
     # A service's refusal of a value or a date is shown under the field it was typed in.
     error_fields = {
@@ -391,27 +419,6 @@ class RecordForm(PromptedChoices, forms.Form):
     # Filled in when the passage is selected; without them the quote is looked up in the text.
     start = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
     end = forms.IntegerField(min_value=1, widget=forms.HiddenInput, required=False)
-    claim = forms.ModelChoiceField(
-        label=_("Existing claim"),
-        queryset=Claim.objects.all(),
-        required=False,
-        widget=forms.NumberInput,
-        help_text=_("Its number, or pick one of the proposals; leave empty for a new claim."),
-    )
-    statement = forms.CharField(
-        label=_("New claim: statement"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("The proposition in a canonical wording."),
-    )
-    subject = EntityNameField(label=_("New claim: subject"), required=False)
-    property = forms.CharField(label=_("New claim: property"), required=False, max_length=200)
-    value_type = forms.ChoiceField(
-        label=_("New claim: value type"),
-        choices=ValueType.choices,
-        initial=ValueType.NONE,
-        required=False,
-    )
     speaker = EntityNameField(
         label=_("Speaker"), required=False, help_text=_("Any of their names or aliases.")
     )
@@ -448,8 +455,7 @@ class RecordForm(PromptedChoices, forms.Form):
         # Stored texts are normalised (line endings, NFC): so is a quote typed or pasted.
         return normalize_text(self.cleaned_data["quote"])
 
-    def clean(self):
-        cleaned = super().clean()
+    def place_quote(self, cleaned: dict) -> None:
         quote = cleaned.get("quote")
         if quote and (cleaned.get("start") is None or cleaned.get("end") is None):
             # Typed or pasted rather than selected (from a keyboard, say): find it in the text.
@@ -465,27 +471,12 @@ class RecordForm(PromptedChoices, forms.Form):
                     _("This passage occurs %(count)d times in the text; select the one you mean.")
                     % {"count": found},
                 )
-        claim, statement = cleaned.get("claim"), cleaned.get("statement", "").strip()
-        if claim and statement:
-            raise ValidationError(_("Choose an existing claim or write a new one, not both."))
-        if not claim and not statement:
-            raise ValidationError(_("Choose an existing claim or write a new statement."))
-        value_type = claim.value_type if claim else cleaned.get("value_type") or ValueType.NONE
+
+    def read_value(self, cleaned: dict, value_type: str) -> None:
         try:
             cleaned["values"] = parse_value(value_type, cleaned.get("value", ""))
         except ValidationError as error:
             self.add_error("value", error)
-        return cleaned
-
-    def new_claim(self) -> dict | None:
-        if self.cleaned_data.get("claim"):
-            return None
-        return {
-            "statement": self.cleaned_data["statement"].strip(),
-            "subject": self.cleaned_data.get("subject"),
-            "property": self.cleaned_data.get("property", ""),
-            "value_type": self.cleaned_data.get("value_type") or ValueType.NONE,
-        }
 
     def appearance_fields(self) -> dict:
         said_on, as_of = self.cleaned_data.get("said_on"), self.cleaned_data.get("as_of")
@@ -502,6 +493,125 @@ class RecordForm(PromptedChoices, forms.Form):
             "as_of_precision": as_of.precision if as_of else "",
             **self.cleaned_data.get("values", {}),
         }
+
+
+class RecordForm(VersionFields):
+    """Record a passage of a source as a version of a claim, existing or new."""
+
+    claim = forms.ModelChoiceField(
+        label=_("Existing claim"),
+        queryset=Claim.objects.all(),
+        required=False,
+        widget=forms.NumberInput,
+        help_text=_("Its number, or pick one of the proposals; leave empty for a new claim."),
+    )
+    statement = forms.CharField(
+        label=_("New claim: statement"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The proposition in a canonical wording."),
+    )
+    subject = EntityNameField(label=_("New claim: subject"), required=False)
+    property = forms.CharField(label=_("New claim: property"), required=False, max_length=200)
+    value_type = forms.ChoiceField(
+        label=_("New claim: value type"),
+        choices=ValueType.choices,
+        initial=ValueType.NONE,
+        required=False,
+    )
+    field_order = ["quote", "start", "end", "claim", "statement", "subject", "property",
+                   "value_type"]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        self.place_quote(cleaned)
+        claim, statement = cleaned.get("claim"), cleaned.get("statement", "").strip()
+        if claim and statement:
+            raise ValidationError(_("Choose an existing claim or write a new one, not both."))
+        if not claim and not statement:
+            raise ValidationError(_("Choose an existing claim or write a new statement."))
+        value_type = claim.value_type if claim else cleaned.get("value_type") or ValueType.NONE
+        self.read_value(cleaned, value_type)
+        return cleaned
+
+    def new_claim(self) -> dict | None:
+        if self.cleaned_data.get("claim"):
+            return None
+        return {
+            "statement": self.cleaned_data["statement"].strip(),
+            "subject": self.cleaned_data.get("subject"),
+            "property": self.cleaned_data.get("property", ""),
+            "value_type": self.cleaned_data.get("value_type") or ValueType.NONE,
+        }
+
+
+def value_text(appearance: Appearance, value_type: str) -> str:
+    """A version's value as an editor types it (``parse_value`` reads it back)."""
+    if value_type == ValueType.ENTITIES:
+        return ", ".join(sorted(entity.name for entity in appearance.value_entities.all()))
+    if value_type == ValueType.NUMBER and appearance.value_number is not None:
+        return format(appearance.value_number.normalize(), "f")
+    if value_type == ValueType.DATE:
+        return precise_date_text(appearance, "value_date") or ""
+    if value_type == ValueType.TEXT:
+        return appearance.value_text
+    if value_type == ValueType.BOOLEAN and appearance.value_boolean is not None:
+        return _("yes") if appearance.value_boolean else _("no")
+    return ""
+
+
+# What a correction clears before setting what was typed: a version states one value.
+NO_VALUE = {"value_number": None, "value_date": None, "value_date_precision": "",
+            "value_text": "", "value_boolean": None}  # fmt: skip
+
+
+class VersionForm(VersionFields):
+    """Correct a version: what it quotes, who said it, how, when, its value — on the
+    revision it was opened on (``based_on``)."""
+
+    based_on = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, appearance: Appearance, **kwargs):
+        claim = appearance.claim
+        said_on = precise_date_text(appearance, "said_on")
+        as_of = precise_date_text(appearance, "as_of")
+        initial = {
+            "quote": appearance.quote,
+            "start": appearance.start,
+            "end": appearance.end,
+            "speaker": appearance.speaker.name if appearance.speaker else "",
+            "speaker_description": appearance.speaker_description,
+            "attribution": appearance.attribution,
+            "said_on": said_on or "",
+            "as_of": as_of or "",
+            "value": value_text(appearance, claim.value_type),
+            "based_on": appearance.version,
+        }
+        super().__init__(*args, source=appearance.source, initial=initial, **kwargs)
+        self.appearance = appearance
+        self.fields["quote"].required = False
+        self.fields["quote"].help_text = _("Exactly as the source's text has it.")
+        if claim.value_type == ValueType.NONE:
+            del self.fields["value"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # A quote changed here is found again in the text; one left as it is keeps its place.
+        if cleaned.get("quote") != self.appearance.quote:
+            cleaned["start"] = cleaned["end"] = None
+        self.place_quote(cleaned)
+        if not cleaned.get("quote"):
+            cleaned["start"] = cleaned["end"] = None
+        self.read_value(cleaned, self.appearance.claim.value_type)
+        return cleaned
+
+    def changes(self) -> dict:
+        fields = self.appearance_fields()
+        values = fields.pop("value_entities", [])
+        if self.appearance.claim.value_type != ValueType.NONE:
+            fields = {**NO_VALUE, **fields}
+            fields["value_entities"] = values
+        return fields
 
 
 class SourceForm(PromptedChoices, forms.ModelForm):
@@ -617,6 +727,16 @@ class ValueDecisionForm(forms.Form):
             holds = self.disagreement.appearance(int(choice.removeprefix("holds:")))
             return {**decision, "decision": ValueDecision.HOLDS, "holds": holds}
         return {**decision, "decision": choice}
+
+
+class EvidenceForm(PromptedChoices, forms.Form):
+    """A source a reviewer or editor checked the claim against, and what it says of it."""
+
+    source = SourceTitleField(label=_("Source"), help_text=_("Its title: suggestions show."))
+    stance = forms.ChoiceField(label=_("It"), choices=[("", _("Choose…")), *Stance.choices])
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class EntityForm(PromptedChoices, forms.ModelForm):

@@ -81,6 +81,15 @@ def require(user, action: str) -> None:
     )
 
 
+def may_delete_version(user, appearance) -> bool:
+    """Who may delete versions may delete any; who may edit them, the ones they recorded
+    themselves (an editor removing their own mistake)."""
+    if can(user, "delete_appearance"):
+        return True
+    own = appearance.added_by_id is not None and appearance.added_by_id == getattr(user, "pk", None)
+    return own and can(user, "change_appearance")
+
+
 def user_of(by):
     """The user to name in the history and review events: None for the tracker itself."""
     return None if by is SYSTEM else by

@@ -31,6 +31,7 @@ from .forms import (
     ClaimEditForm,
     ConflictDecisionForm,
     EntityForm,
+    EvidenceForm,
     ImportForm,
     MergeForm,
     ProposalQueryForm,
@@ -38,6 +39,7 @@ from .forms import (
     ReviewStepForm,
     SourceForm,
     ValueDecisionForm,
+    VersionForm,
     add_service_error,
 )
 from .interchange.table import template as csv_template
@@ -53,12 +55,14 @@ from .models import (
 from .services import (
     Step,
     add_entity,
+    add_evidence,
     add_source,
     available_steps,
     claim_timeline,
     current_value,
     decide_conflict,
     decide_value,
+    delete_appearance,
     describe_conflicts,
     disagreement_of,
     export_desk,
@@ -71,6 +75,7 @@ from .services import (
     search_everything,
     start_import,
     take_step,
+    update_appearance,
     update_claim,
     versions_side_by_side,
 )
@@ -216,6 +221,10 @@ def _claim_page(request, pk, *, decision_form: ValueDecisionForm | None = None):
         "review_forms": [ReviewStepForm.for_step(step, based_on=claim.version) for step in steps],
         "can_decide": can_decide,
         "can_edit": policy.can(request.user, "change_claim"),
+        "can_correct": policy.can(request.user, "change_appearance"),
+        "evidence_form": EvidenceForm(auto_id="evidence-%s")
+        if policy.can(request.user, "add_evidence")
+        else None,
         "duplicates": possible_duplicates(claim),
         "can_merge": policy.can(request.user, "merge_claims"),
     }
@@ -268,6 +277,71 @@ def claim_edit(request, pk):
                     messages.success(request, _("Claim saved."))
                     return redirect("claims:claim-detail", pk=claim.pk)
     return render(request, "claims/claim_form.html", {"form": form, "claim": claim})
+
+
+@login_required
+def version_edit(request, pk):
+    """Correct a version of a claim (``update_appearance``: on the revision it was opened
+    on, its fact compared again); or remove it."""
+    appearance = get_object_or_404(
+        Appearance.objects.select_related("claim", "source", "speaker"), pk=pk
+    )
+    policy.require(request.user, "change_appearance")
+    form = VersionForm(request.POST or None, appearance=appearance)
+    back = f"{reverse('claims:claim-detail', args=[appearance.claim_id])}#version-{pk}"
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        try:
+            update_appearance(
+                appearance=appearance,
+                by=request.user,
+                based_on=form.cleaned_data["based_on"],
+                value_entities=changes.pop("value_entities", None),
+                **changes,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Version corrected."))
+            return redirect(back)
+    context = {
+        "form": form,
+        "appearance": appearance,
+        "can_delete": policy.may_delete_version(request.user, appearance),
+    }
+    return render(request, "claims/version_form.html", context)
+
+
+@login_required
+@require_POST
+def version_delete(request, pk):
+    appearance = get_object_or_404(Appearance.objects.select_related("claim"), pk=pk)
+    try:
+        delete_appearance(appearance=appearance, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("claims:version-edit", pk=pk)
+    messages.success(request, _("Version removed."))
+    return redirect("claims:claim-detail", pk=appearance.claim_id)
+
+
+@login_required
+@require_POST
+def evidence_add(request, pk):
+    """Add a source as evidence for the claim (``add_evidence``)."""
+    claim = get_object_or_404(Claim, pk=pk)
+    policy.require(request.user, "add_evidence")
+    form = EvidenceForm(request.POST)
+    if form.is_valid():
+        try:
+            add_evidence(claim=claim, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Evidence added."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(f"{reverse('claims:claim-detail', args=[pk])}#evidence")
 
 
 @login_required

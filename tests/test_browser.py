@@ -419,7 +419,8 @@ def test_every_page_fits_a_phone(browser, desk):
     phone.get_by_role("button", name="Log in").click()
     pages += [
         "/", "/claims/", f"/claims/{co_chairs.pk}/", f"/claims/{co_chairs.pk}/edit/",
-        f"/claims/{reviewed.pk}/", "/sources/", f"/sources/{source.pk}/", "/sources/new/",
+        f"/claims/{reviewed.pk}/", f"/versions/{co_chairs.appearances.first().pk}/edit/",
+        "/sources/", f"/sources/{source.pk}/", "/sources/new/",
         "/entities/new/", f"/entities/{co_chairs.subject_id}/", "/search/?q=Maroc",
         "/queues/conflicts/", "/queues/unreviewed/", "/queues/mine/", "/imports/",
         f"/reviews/{reviewed.pk}/",

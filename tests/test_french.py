@@ -87,6 +87,7 @@ def pages() -> dict[str, str]:
         "claim page (conflicts)": reverse("claims:claim-detail", args=[claim.pk]),
         "claim page (reviewed)": reverse("claims:claim-detail", args=[reviewed.pk]),
         "claim edit": reverse("claims:claim-edit", args=[claim.pk]),
+        "correct a version": reverse("claims:version-edit", args=[claim.appearances.first().pk]),
         "sources list": reverse("claims:source-list"),
         "source page": reverse("claims:source-detail", args=[source.pk]),
         "add a source": reverse("claims:source-create"),

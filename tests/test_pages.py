@@ -43,6 +43,9 @@ PAGES = {
     "add a source": lambda: reverse("claims:source-create"),
     "add an entity": lambda: reverse("claims:entity-create"),
     "edit a claim": lambda: reverse("claims:claim-edit", args=[co_chairs().pk]),
+    "correct a version": lambda: reverse(
+        "claims:version-edit", args=[co_chairs().appearances.first().pk]
+    ),
 }
 
 

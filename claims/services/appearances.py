@@ -116,8 +116,10 @@ def update_appearance(
 
 @service
 def delete_appearance(*, appearance: Appearance, by) -> None:
-    """Delete a version (its conflicts go with it) and compare what is left of its fact."""
-    policy.require(by, "delete_appearance")
+    """Delete a version (its conflicts go with it) and compare what is left of its fact. An
+    editor may delete the versions they recorded (``policy.may_delete_version``)."""
+    if not policy.may_delete_version(by, appearance):
+        policy.require(by, "delete_appearance")
     claim_id = appearance.claim_id
     lock_facts(appearance.claim)
     delete_as(appearance, by=by)
