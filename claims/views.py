@@ -60,6 +60,7 @@ from .services import (
     available_steps,
     claim_timeline,
     current_value,
+    current_values,
     decide_conflict,
     decide_value,
     delete_appearance,
@@ -624,6 +625,8 @@ def claim_similar(request):
         value_type=data.get("value_type", ""),
         values=data.get("values"),
     )
+    # Each proposal's current value, for the form to show once one is picked.
+    current = current_values([p.claim for p in proposals])
     return JsonResponse(
         {
             "results": [
@@ -632,6 +635,7 @@ def claim_similar(request):
                     "statement": p.claim.statement,
                     "value_type": p.claim.value_type,
                     "value_type_label": p.claim.get_value_type_display(),
+                    "current_value": current[p.claim.pk].text,
                     "score": p.score,
                     "reasons": p.reasons,
                 }

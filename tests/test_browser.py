@@ -6,6 +6,7 @@ screenshots of the main pages in docs/screenshots/.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -189,6 +190,10 @@ def test_from_a_pasted_source_to_a_reviewed_claim(browser, desk):
     select_passage(editor, SECOND)
     editor.get_by_role("button", name=f"#{claim.pk} The working group's members.").click()
     expect(editor.get_by_label("Existing claim")).to_have_value(str(claim.pk))
+    # The form says which claim, and no longer shows the new claim's fields.
+    expect(editor.locator("#chosen-claim")).to_contain_text("The working group's members.")
+    expect(editor.locator("#chosen-claim")).to_contain_text("set of entities")
+    expect(editor.get_by_label("New claim: statement")).to_be_hidden()
     editor.get_by_label("Attribution").select_option("paraphrase")
     editor.get_by_label("Value as this source states it").fill("Maroc, Etats-Unis, Niger, Italie")
     answered(editor)
@@ -442,3 +447,43 @@ def test_every_page_fits_a_phone(browser, desk):
     assert [box["y"] for box in boxes] == sorted(box["y"] for box in boxes)
     assert len({box["x"] for box in boxes}) == 1, "stacked, not side by side"
     shoot(phone, "claim-phone")
+
+
+def test_recording_from_the_keyboard_alone(browser, desk):
+    """Select a passage with Shift and the arrow keys, pick the speaker among the suggestions
+    with the arrow keys and Enter, record with Enter."""
+    from claims.services import add_source
+
+    source = add_source(by=get_user_model().objects.get(username="editor"),
+                        title="Communiqué au clavier", language="fr", text=SOURCE_TEXT)  # fmt: skip
+    editor = log_in(browser, desk, "editor")
+    editor.goto(f"{desk}/sources/{source.pk}/")
+    ready(editor)
+    editor.locator("#record-form[data-ready=true]").wait_for(state="attached")
+    text = editor.locator("#source-text")
+    text.focus()
+    editor.keyboard.press("Control+Home")
+    for _ in range(SOURCE_TEXT.index(FIRST)):
+        editor.keyboard.press("ArrowRight")
+    for _ in range(len(FIRST)):
+        editor.keyboard.press("Shift+ArrowRight")
+    expect(editor.locator("#id_quote")).to_have_value(FIRST)
+    expect(text).to_have_text(SOURCE_TEXT)  # the keys moved the caret, changed nothing
+    editor.get_by_label("New claim: statement").focus()
+    editor.keyboard.type("Members named from the keyboard.")
+    speaker = editor.get_by_label("Speaker")
+    speaker.focus()
+    editor.keyboard.type("departement d'etat")
+    expect(speaker).to_have_attribute("aria-expanded", "true")
+    editor.keyboard.press("ArrowDown")
+    expect(speaker).to_have_attribute("aria-activedescendant", re.compile(".+"))
+    editor.keyboard.press("Enter")
+    expect(speaker).to_have_value("US Department of State")
+    editor.get_by_label("Attribution").focus()
+    editor.keyboard.press("ArrowDown")  # the first choice after "Choose…"
+    answered(editor)
+    editor.get_by_role("button", name="Record", exact=True).focus()
+    editor.keyboard.press("Enter")
+    expect(editor.get_by_role("heading", name="Members named from the keyboard.")).to_be_visible()
+    version = Claim.objects.get(statement="Members named from the keyboard.").appearances.get()
+    assert (version.quote, version.speaker.name) == (FIRST, "US Department of State")

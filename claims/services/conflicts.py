@@ -614,6 +614,20 @@ def current_value(claim: Claim) -> CurrentValue:
     return current_value_of(claim, list(appearances))
 
 
+def current_values(claims: list[Claim]) -> dict[int, CurrentValue]:
+    """``current_value`` of each of ``claims``, by id, in two queries whatever their number."""
+    versions = (
+        Appearance.objects.filter(claim__in=claims)
+        .select_related("source")
+        .defer("source__text", "source__search_text")
+        .prefetch_related("value_entities")
+    )
+    per_claim: dict[int, list[Appearance]] = {}
+    for appearance in versions:
+        per_claim.setdefault(appearance.claim_id, []).append(appearance)
+    return {claim.pk: current_value_of(claim, per_claim.get(claim.pk, [])) for claim in claims}
+
+
 def current_value_of(claim: Claim, appearances: list[Appearance]) -> CurrentValue:
     """``current_value`` from the claim's versions ``appearances``, read with their sources
     and entities (an export reads them for a chunk of claims at once)."""

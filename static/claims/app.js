@@ -9,52 +9,103 @@
   }
 
   // A type-ahead look-up on a text box: suggestions from a JSON end point ({results: [{name,
-  // aliases}]}) by any name or alias, accents aside; a click puts the name in the box. With
+  // aliases}]}) by any name or alias, accents aside. An ARIA combobox: the arrow keys move
+  // through the suggestions, Enter takes one, Escape closes them; a click takes one too. With
   // ``list``, the box holds names separated by commas and the last one is looked up.
+  var boxes = 0;
   function lookUp(input, url, list) {
     var box = document.createElement("div");
     box.className = "suggestions";
+    box.id = "suggestions-" + (++boxes);
     box.hidden = true;
     box.setAttribute("role", "listbox");
     input.insertAdjacentElement("afterend", box);
     input.setAttribute("autocomplete", "off");
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", box.id);
     var timer = null;
+    var active = -1;
+    var options = function () { return box.querySelectorAll("[role=option]"); };
+
+    function show(open) {
+      box.hidden = !open;
+      input.setAttribute("aria-expanded", open ? "true" : "false");
+      if (!open) { activate(-1); }
+    }
+    function activate(index) {
+      var all = options();
+      active = index;
+      Array.prototype.forEach.call(all, function (option, at) {
+        option.setAttribute("aria-selected", at === index ? "true" : "false");
+      });
+      if (index >= 0 && all[index]) {
+        input.setAttribute("aria-activedescendant", all[index].id);
+        all[index].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+    function take(found) {
+      var parts = input.value.split(",");
+      if (list) {
+        parts[parts.length - 1] = " " + found.name;
+        input.value = parts.join(",").replace(/^\s+/, "");
+      } else {
+        input.value = found.name;
+      }
+      show(false);
+      input.focus();
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
     input.addEventListener("input", function () {
       clearTimeout(timer);
       var parts = input.value.split(",");
       var typed = (list ? parts[parts.length - 1] : input.value).trim();
-      if (typed.length < 2) { box.hidden = true; return; }
+      if (typed.length < 2) { show(false); return; }
       timer = setTimeout(function () {
         fetch(url + "?q=" + encodeURIComponent(typed), { credentials: "same-origin" })
           .then(function (response) { return response.json(); })
           .then(function (data) {
             box.textContent = "";
-            data.results.forEach(function (found) {
-              var option = document.createElement("button");
-              option.type = "button";
+            data.results.forEach(function (found, at) {
+              var option = document.createElement("div");
               option.setAttribute("role", "option");
+              option.id = box.id + "-" + at;
               var aliases = found.aliases || [];
               option.textContent = found.name + (aliases.length ? " — " + aliases.join(", ") : "");
-              option.addEventListener("click", function () {
-                if (list) {
-                  parts[parts.length - 1] = " " + found.name;
-                  input.value = parts.join(",").replace(/^\s+/, "");
-                } else {
-                  input.value = found.name;
-                }
-                box.hidden = true;
-                input.focus();
-                input.dispatchEvent(new Event("change", { bubbles: true }));
+              // On mousedown: the box keeps the focus (a click would blur it first).
+              option.addEventListener("mousedown", function (event) {
+                event.preventDefault();
+                take(found);
               });
+              option.found = found;
               box.appendChild(option);
             });
-            box.hidden = !data.results.length;
+            show(data.results.length > 0);
           });
       }, 200);
     });
     input.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") box.hidden = true;
+      var all = options();
+      if (event.key === "ArrowDown" && all.length) {
+        event.preventDefault();
+        show(true);
+        activate((active + 1) % all.length);
+      } else if (event.key === "ArrowUp" && all.length && !box.hidden) {
+        event.preventDefault();
+        activate(active <= 0 ? all.length - 1 : active - 1);
+      } else if (event.key === "Enter" && !box.hidden && active >= 0) {
+        event.preventDefault();  // takes the suggestion; does not send the form
+        take(all[active].found);
+      } else if (event.key === "Escape" && !box.hidden) {
+        event.preventDefault();
+        show(false);
+      }
     });
+    input.addEventListener("blur", function () { show(false); });
   }
   window.ClaimTracker = { lookUp: lookUp };
 

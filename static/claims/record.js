@@ -70,11 +70,7 @@
           var reasons = document.createElement("span");
           reasons.className = "reasons";
           reasons.textContent = claim.reasons.join("; ") + " · " + claim.value_type_label;
-          button.addEventListener("click", function () {
-            field("claim").value = claim.id;
-            field("statement").value = "";
-            field("claim").focus();
-          });
+          button.addEventListener("click", function () { choose(claim); });
           item.appendChild(button);
           item.appendChild(reasons);
           list.appendChild(item);
@@ -89,16 +85,86 @@
     if (field(name)) field(name).addEventListener("change", function () { propose(lastPassage); });
   });
 
+  // A claim picked among the proposals: the form says which (its statement, value type and
+  // current value) and hides the new claim's fields, which no longer apply; "a new claim
+  // instead" brings them back. Without this script every field shows.
+  var NEW_CLAIM = ["statement", "subject", "property", "value_type"];
+  var chosen = document.createElement("div");
+  chosen.id = "chosen-claim";
+  chosen.className = "notice";
+  chosen.hidden = true;
+  chosen.setAttribute("aria-live", "polite");
+  var claimField = document.getElementById("field-claim");
+  if (claimField) claimField.insertAdjacentElement("afterend", chosen);
+  function showNewClaim(shown) {
+    NEW_CLAIM.forEach(function (name) {
+      var wrapper = document.getElementById("field-" + name);
+      if (wrapper) wrapper.hidden = !shown;
+    });
+  }
+  function choose(claim) {
+    field("claim").value = claim.id;
+    NEW_CLAIM.forEach(function (name) { if (field(name) && name !== "value_type") field(name).value = ""; });
+    chosen.textContent = "";
+    var title = document.createElement("strong");
+    title.textContent = "#" + claim.id + " " + claim.statement;
+    var facts = document.createElement("p");
+    facts.className = "small";
+    facts.textContent = form.dataset.typeLabel + " " + claim.value_type_label +
+      (claim.current_value ? " · " + form.dataset.currentLabel + " " + claim.current_value : "");
+    var again = document.createElement("button");
+    again.type = "button";
+    again.className = "secondary small";
+    again.textContent = form.dataset.newClaimLabel;
+    again.addEventListener("click", function () {
+      field("claim").value = "";
+      chosen.hidden = true;
+      showNewClaim(true);
+      field("statement").focus();
+    });
+    chosen.appendChild(title);
+    chosen.appendChild(facts);
+    chosen.appendChild(again);
+    chosen.hidden = false;
+    showNewClaim(false);
+    if (field("value")) {
+      field("value").placeholder = form.dataset["valueHint" + claim.value_type.replace(/^./, function (c) { return c.toUpperCase(); })] || "";
+    }
+    field("attribution").focus();
+  }
+
+  // The passage being recorded stays marked while the form is filled in (the selection goes
+  // as soon as the form is clicked): a CSS custom highlight, where the browser has them.
+  function mark(range) {
+    if (window.CSS && CSS.highlights && window.Highlight) {
+      CSS.highlights.set("chosen-passage", new Highlight(range));
+    }
+  }
+
   function onSelect() {
     var passage = selectedPassage();
     if (!passage) return;
     field("quote").value = passage.quote;
     field("start").value = passage.start;
     field("end").value = passage.end;
+    mark(window.getSelection().getRangeAt(0).cloneRange());
     propose(passage.quote);
   }
   text.addEventListener("mouseup", onSelect);
   text.addEventListener("keyup", onSelect);
+
+  // From a keyboard: the text takes a caret (Tab to it, then Shift and the arrow keys select
+  // a passage) but is not edited — a read-only text box to assistive tools, no key or paste
+  // changes it, and a phone shows no keyboard.
+  text.contentEditable = "true";
+  text.spellcheck = false;
+  text.setAttribute("role", "textbox");
+  text.setAttribute("aria-multiline", "true");
+  text.setAttribute("aria-readonly", "true");
+  text.setAttribute("inputmode", "none");
+  ["beforeinput", "paste", "drop", "cut"].forEach(function (kind) {
+    text.addEventListener(kind, function (event) { event.preventDefault(); });
+  });
   // The script is deferred: a passage selected while the page was still loading is taken too.
   onSelect();
 
