@@ -119,15 +119,21 @@ def reference_data(transactional_db):
     from claims.services.base import service_context
 
     verdicts = importlib.import_module("claims.migrations.0002_verdict_scale").VERDICTS
+    labels_fr = importlib.import_module("claims.migrations.0009_verdict_label_fr").FRENCH
+    descriptions_fr = importlib.import_module(
+        "claims.migrations.0016_verdict_description_fr"
+    ).FRENCH
     for position, (slug, label, rating, description) in enumerate(verdicts, start=1):
         with service_context():
             Verdict.objects.update_or_create(
                 slug=slug,
                 defaults={
                     "label": label,
+                    "label_fr": labels_fr[slug],
                     "rating_value": rating,
                     "position": position,
                     "description": description,
+                    "description_fr": descriptions_fr[slug],
                 },
             )
     roles = importlib.import_module("claims.migrations.0003_roles").ROLES

@@ -85,15 +85,16 @@ def desk(live_server, reference_data):
 
 
 def log_in(browser, base, username):
+    """Log ``username`` in, in the language the browser's cookie chose (English else)."""
     page = browser.new_page()
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.dialogs = dialogs
     page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(f"demo-{username}-pass")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(f"demo-{username}-pass")
+    page.locator(".login form button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text(re.compile("^(Dashboard|Tableau de bord)$"))
     ready(page)
     return page
 
@@ -487,3 +488,73 @@ def test_recording_from_the_keyboard_alone(browser, desk):
     expect(editor.get_by_role("heading", name="Members named from the keyboard.")).to_be_visible()
     version = Claim.objects.get(statement="Members named from the keyboard.").appearances.get()
     assert (version.quote, version.speaker.name) == (FIRST, "US Department of State")
+
+
+def no_english(page):
+    """The page as the browser shows it now, scripts' text included, has no English text of
+    the catalogue outside what the desk typed (tests/test_french.py)."""
+    from tests.test_french import english_in
+
+    assert english_in(page.content()) == [], page.url
+
+
+def test_the_whole_journey_in_french(browser, desk):
+    """A French press release recorded in French, a conflict seen and decided by a reviewer:
+    no English word on any page on the way."""
+    editor = log_in(browser, desk, "editor")
+    editor.locator("#language").select_option("fr")
+    expect(editor.get_by_role("heading", name="Tableau de bord")).to_be_visible()
+    ready(editor)
+    no_english(editor)
+    editor.get_by_role("link", name="Ajouter une source").first.click()
+    no_english(editor)
+    editor.get_by_label("Titre").fill("Communiqué du ministère, 3 mars 2023")
+    editor.locator("input[name=language]").fill("fr")
+    editor.get_by_label("Texte (collez-le ici)").fill(SOURCE_TEXT)
+    editor.get_by_role("button", name="Ajouter la source").click()
+    expect(
+        editor.get_by_role("heading", name="Communiqué du ministère, 3 mars 2023")
+    ).to_be_visible()
+
+    select_passage(editor, FIRST)
+    answered(editor)
+    no_english(editor)  # the proposals, written by the script, too
+    editor.locator("textarea[name=statement]").fill("Les membres du groupe de travail.")
+    editor.locator("input[name=subject]").fill("Cluster Afrique")
+    editor.locator("input[name=property]").fill("membres")
+    editor.locator("select[name=value_type]").select_option("entities")
+    editor.locator("input[name=speaker_description]").fill("le ministère")
+    editor.locator("select[name=attribution]").select_option("reported")
+    editor.locator("input[name=value]").fill("Maroc, Etats-Unis, Niger")
+    answered(editor)
+    editor.get_by_role("button", name="Relever", exact=True).click()
+    expect(editor.get_by_role("heading", name="Les membres du groupe de travail.")).to_be_visible()
+    no_english(editor)
+    claim = Claim.objects.get(statement="Les membres du groupe de travail.")
+
+    editor.get_by_role("link", name="Communiqué du ministère, 3 mars 2023").first.click()
+    ready(editor)
+    select_passage(editor, SECOND)
+    editor.get_by_role("button", name=f"#{claim.pk} Les membres du groupe de travail.").click()
+    no_english(editor)  # the chosen claim's summary, written by the script
+    editor.locator("select[name=attribution]").select_option("paraphrase")
+    editor.locator("input[name=value]").fill("Maroc, Etats-Unis, Niger, Italie")
+    answered(editor)
+    editor.get_by_role("button", name="Relever", exact=True).click()
+    expect(editor.get_by_role("heading", name="Ses versions divergent")).to_be_visible()
+    no_english(editor)
+    editor.close()
+
+    reviewer = log_in(browser, desk, "reviewer")  # the language stays chosen (its cookie)
+    for path in ("/", "/claims/", "/queues/conflicts/", f"/claims/{claim.pk}/"):
+        reviewer.goto(f"{desk}{path}")
+        ready(reviewer)
+        no_english(reviewer)
+    decision = reviewer.locator("#decision-form")
+    expect(decision.get_by_role("radio", checked=True)).to_have_count(0)
+    decision.get_by_role("radio", name="Italy").check()
+    decision.get_by_label("Pourquoi").fill("L'Italie a rejoint le groupe en 2023.")
+    decision.get_by_role("button", name="Décider").click()
+    expect(reviewer.get_by_text("Tranché : les conflits sont résolus.")).to_be_visible()
+    no_english(reviewer)
+    assert not Conflict.objects.involving(claim).open().exists()
