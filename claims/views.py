@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import condition, require_POST
 
 from . import claimreview, policy
@@ -97,12 +97,22 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+# A status under its count, agreeing with it ("1 new claim", «15 nouvelles affirmations»).
+COUNTED_STATUS = {
+    ClaimStatus.NEW: lambda n: ngettext("new claim", "new claims", n),
+    ClaimStatus.IN_REVIEW: lambda n: ngettext("claim in review", "claims in review", n),
+    ClaimStatus.REVIEWED: lambda n: ngettext("reviewed claim", "reviewed claims", n),
+    ClaimStatus.ARCHIVED: lambda n: ngettext("archived claim", "archived claims", n),
+}
+
+
 @login_required
 def dashboard(request):
     by_status = dict(Claim.objects.values_list("status").annotate(count=Count("pk")))
+    counts = {status: by_status.get(status, 0) for status in ClaimStatus.values}
     context = {
         "status_counts": [
-            (status, label, by_status.get(status, 0)) for status, label in ClaimStatus.choices
+            (status, COUNTED_STATUS[status](count), count) for status, count in counts.items()
         ],
         "open_conflicts": Conflict.objects.open().count(),
         "mine": _claim_rows(

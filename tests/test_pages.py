@@ -178,6 +178,8 @@ def test_pages_speak_french_when_asked(client, demo):
     page = client.get(reverse("claims:dashboard")).content.decode()
     assert '<html lang="fr">' in page
     assert "Tableau de bord" in page and "Conflits ouverts" in page
+    # A count and its status agree: «16 nouvelles affirmations», not «16 Nouvelle».
+    assert "</strong>nouvelles affirmations</a>" in page
     claim = client.get(PAGES["claim page"]()).content.decode()
     assert "côte à côte" in claim and "Ses versions divergent" in claim
     assert "Une version n&#x27;est pas datée" in claim
