@@ -558,3 +558,18 @@ def test_the_whole_journey_in_french(browser, desk):
     expect(reviewer.get_by_text("Tranché : les conflits sont résolus.")).to_be_visible()
     no_english(reviewer)
     assert not Conflict.objects.involving(claim).open().exists()
+
+
+def test_a_recorded_quote_clicked_leads_to_its_claim(browser, desk):
+    editor = log_in(browser, desk, "editor")
+    source = Source.objects.get(title__contains="Marrakech")
+    editor.goto(f"{desk}/sources/{source.pk}/")
+    ready(editor)
+    editor.locator("#record-form[data-ready=true]").wait_for(state="attached")
+    quote = editor.locator("#source-text mark").first
+    appearance = quote.get_attribute("data-appearances").split()[0]
+    quote.click()
+    link = editor.locator(f"#appearance-{appearance} a")
+    expect(link).to_be_focused()
+    link.press("Enter")
+    expect(editor).to_have_url(re.compile(r"/claims/\d+/$"))

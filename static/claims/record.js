@@ -4,7 +4,22 @@
   "use strict";
   var form = document.getElementById("record-form");
   var text = document.getElementById("source-text");
-  if (!form || !text) return;
+  if (!text) return;
+
+  // A recorded quote clicked (not a passage being selected): its entry in the list of
+  // recorded quotes — with the link to its claim — takes the focus. From a keyboard, that
+  // list is the way (each quote in it is a link).
+  text.addEventListener("click", function (event) {
+    var quote = event.target.closest("mark[data-appearances]");
+    if (!quote || !window.getSelection().isCollapsed) return;
+    var entry = document.getElementById("appearance-" + quote.dataset.appearances.split(" ")[0]);
+    var link = entry && entry.querySelector("a");
+    if (link) {
+      entry.scrollIntoView({ block: "center" });
+      link.focus();
+    }
+  });
+  if (!form) return;
 
   var field = function (name) { return form.querySelector("[name='" + name + "']"); };
   // Offsets count characters (code points), as the server does, not UTF-16 units.
