@@ -381,6 +381,8 @@ class ProposalQueryForm(forms.Form):
     help while the editor is still typing (``cleaned_data`` keeps the valid fields)."""
 
     q = forms.CharField(required=False, max_length=5000)
+    # The record form's own field, as htmx sends it (its ``quote``).
+    quote = forms.CharField(required=False, max_length=5000)
     subject = EntityNameField(required=False)
     property = forms.CharField(required=False, max_length=200)
     value_type = forms.ChoiceField(required=False, choices=[("", ""), *ValueType.choices])
@@ -388,6 +390,7 @@ class ProposalQueryForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        cleaned["q"] = cleaned.get("q") or cleaned.get("quote", "")
         try:
             cleaned["values"] = parse_value(cleaned.get("value_type", ""), cleaned.get("value", ""))
         except ValidationError:

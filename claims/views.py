@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import condition, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from . import claimreview, policy
 from .exports import claims_csv, claims_json, export_name, versions_csv
@@ -262,6 +263,8 @@ def claim_decide(request, pk):
             add_service_error(form, error)
         else:
             messages.success(request, _("Decided: the conflicts are resolved."))
+            if request.htmx:  # the whole page changed: htmx loads it again
+                return HttpResponseClientRefresh()
             return redirect(f"{page}#conflicts")
     return _claim_page(request, pk, decision_form=form)
 
@@ -622,9 +625,10 @@ def search(request):
 
 @login_required
 def claim_similar(request):
-    """Claims that may be the one a passage states (JSON), best first with their reasons, for
-    the record form. Takes the passage (``q``) and what the form holds so far: subject,
-    property, value type and value."""
+    """Claims that may be the one a passage states, best first with their reasons, for the
+    record form: a list of buttons for htmx (the form's ``#proposals``), JSON otherwise.
+    Takes the passage (``q``, or the form's ``quote``) and what the form holds so far:
+    subject, property, value type and value."""
     form = ProposalQueryForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
@@ -637,6 +641,9 @@ def claim_similar(request):
     )
     # Each proposal's current value, for the form to show once one is picked.
     current = current_values([p.claim for p in proposals])
+    if request.htmx:
+        shown = [(proposal, current[proposal.claim.pk]) for proposal in proposals]
+        return render(request, "claims/includes/proposals.html", {"proposals": shown})
     return JsonResponse(
         {
             "results": [

@@ -573,3 +573,33 @@ def test_a_recorded_quote_clicked_leads_to_its_claim(browser, desk):
     expect(link).to_be_focused()
     link.press("Enter")
     expect(editor).to_have_url(re.compile(r"/claims/\d+/$"))
+
+
+def test_a_refused_decision_comes_back_in_place(browser, desk):
+    """htmx sends the decision; refused (the disagreement changed since the page was shown),
+    only the disagreement comes back, with the reason focused and the choice and note kept."""
+    from claims.services import record_appearance
+    from tests.factories import make_entity
+
+    claim = Claim.objects.get(property="co-chairs", subject__name="Africa Focus Group")
+    reviewer = log_in(browser, desk, "reviewer")
+    reviewer.goto(f"{desk}/claims/{claim.pk}/")
+    ready(reviewer)
+    decision = reviewer.locator("#decision-form")
+    decision.get_by_role("radio", name="Italy").check()
+    decision.get_by_label("Why").fill("Italy is a co-chair.")
+    # Meanwhile an editor records a version naming Chad: another conflict.
+    editor = get_user_model().objects.get(username="editor")
+    chad = make_entity(name="Chad")
+    record_appearance(claim=claim, source=Source.objects.first(), by=editor,
+                      attribution="paraphrase", value_entities=[chad])  # fmt: skip
+    reviewer.evaluate("window.notReloaded = true")
+    decision.get_by_role("button", name="Decide").click()
+    summary = reviewer.locator("#disagreement .error-summary")
+    expect(summary).to_contain_text("changed since the page was shown")
+    expect(summary).to_be_focused()
+    assert reviewer.evaluate("window.notReloaded") is True
+    expect(reviewer.locator("#decision-form textarea[name=note]")).to_have_value(
+        "Italy is a co-chair."
+    )
+    assert not Conflict.objects.involving(claim).exclude(state="open").exists(), "none decided"

@@ -190,3 +190,16 @@ def test_a_refused_decision_comes_back_with_its_note_and_the_reason(
     page = body(client.get(reverse("claims:claim-detail", args=[claim.pk])))
     assert 'class="differs"' not in page, "a version set aside no longer makes the others differ"
     assert "Reopen this conflict" in page and 'name="decision" value="reopen"' in page
+
+
+def test_htmx_gets_a_refusal_in_place_and_a_decision_as_a_reload(client, italy_disputed, reviewer):
+    claim, pair, _odd = italy_disputed
+    client.force_login(reviewer)
+    ids = ",".join(str(c.pk) for c in disagreement_of(claim).conflicts)
+    url = reverse("claims:claim-decide", args=[claim.pk])
+    refused = client.post(url, {"conflicts": ids, "note": "n"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200 and 'id="disagreement"' in body(refused)
+    decided = client.post(url, {"conflicts": ids, "choice": f"holds:{pair[0].pk}", "note": "n"},
+                          HTTP_HX_REQUEST="true")  # fmt: skip
+    assert decided.status_code == 200 and decided["HX-Refresh"] == "true"
+    assert disagreement_of(claim) is None

@@ -226,6 +226,29 @@ def test_similar_claims_are_proposed_for_a_passage(editor):
     )
     results = response.json()["results"]
     assert results[0]["statement"].startswith("Morocco co-chairs the Africa Focus Group")
+    assert results[0]["current_value"] == "disputed"
+
+
+def test_htmx_gets_the_proposals_as_buttons_naming_their_claims(
+    editor, django_assert_max_num_queries
+):
+    passage = "Les Etats-Unis, le Niger et le Maroc se partagent la co-présidence"
+    co_chairs = Claim.objects.get(subject__name="Africa Focus Group", property="co-chairs")
+    # session, user; the proposals' look-ups (entities named, wording in quotes and statements,
+    # the candidates with their versions and entities); their current values (versions,
+    # entities): 11, whatever the number of proposals.
+    with django_assert_max_num_queries(11):
+        response = editor.get(reverse("claims:claim-similar"), {"quote": passage},
+                              HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="fr")  # fmt: skip
+    page = response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+    first = page.index("<button")
+    assert f'data-claim="{co_chairs.pk}"' in page[first : page.index("</button>", first)]
+    assert 'data-type-label="ensemble d&#x27;entités"' in page
+    assert 'data-current="contestée"' in page
+    nothing = editor.get(reverse("claims:claim-similar"), {"quote": "zzzz qqqq"},
+                         HTTP_HX_REQUEST="true")  # fmt: skip
+    assert "No existing claim looks like this passage." in nothing.content.decode()
 
 
 def test_entities_are_found_by_any_alias_without_accents(editor):

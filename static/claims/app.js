@@ -113,6 +113,11 @@
   // reads it; the page scrolls to it), and each problem links to its field.
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
+  // The same for a form htmx sent back in place.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var swapped = event.detail.elt.querySelector && event.detail.elt.querySelector(".error-summary");
+    if (swapped) { swapped.focus(); }
+  });
   Array.prototype.forEach.call(document.querySelectorAll("input[data-lookup-url]"), function (input) {
     lookUp(input, input.dataset.lookupUrl, false);
   });

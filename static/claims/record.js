@@ -43,61 +43,37 @@
     return { quote: trimmed, start: start, end: start + length(trimmed) };
   }
 
+  // Proposals: htmx asks the server for the claims that may be this one (``#proposals``'s
+  // hx-get, with the form's fields) and puts its answer there; a newer question replaces an
+  // older one (hx-sync). This script says when to ask: a passage selected, or a field that
+  // finds the claim of the same fact changed.
   var proposals = document.getElementById("proposals");
-  var lastPassage = "";
-  var asked = 0;
-  function propose(passage) {
-    if (!proposals || !passage) return;
-    lastPassage = passage;
-    // Answers can come back out of order: only the latest question's is shown.
-    var question = ++asked;
-    // Tells tests (and assistive tools) that an answer is on its way.
-    proposals.dataset.pending = "true";
-    // What the form holds so far finds the claim of the same fact, whatever its value.
-    var query = new URLSearchParams({ q: passage });
-    ["subject", "property", "value_type", "value"].forEach(function (name) {
-      if (field(name) && field(name).value) query.set(name, field(name).value);
-    });
-    fetch(form.dataset.similarUrl + "?" + query.toString(), { credentials: "same-origin" })
-      .then(function (response) { return response.json(); })
-      .then(function (data) {
-        if (question !== asked) return;
-        proposals.dataset.pending = "false";
-        proposals.textContent = "";
-        var intro = document.createElement("p");
-        intro.className = "helptext";
-        if (!data.results.length) {
-          intro.textContent = data.empty;
-          proposals.appendChild(intro);
-          proposals.dataset.shown = passage;
-          return;
-        }
-        intro.textContent = proposals.dataset.intro;
-        proposals.appendChild(intro);
-        var list = document.createElement("ul");
-        list.className = "proposals";
-        data.results.forEach(function (claim) {
-          var item = document.createElement("li");
-          var button = document.createElement("button");
-          button.type = "button";
-          button.className = "secondary";
-          button.textContent = "#" + claim.id + " " + claim.statement;
-          var reasons = document.createElement("span");
-          reasons.className = "reasons";
-          reasons.textContent = claim.reasons.join("; ") + " · " + claim.value_type_label;
-          button.addEventListener("click", function () { choose(claim); });
-          item.appendChild(button);
-          item.appendChild(reasons);
-          list.appendChild(item);
-        });
-        proposals.appendChild(list);
-        // Tells tests which passage the proposals on screen are for.
-        proposals.dataset.shown = passage;
-      })
-      .catch(function () { /* proposals are a help, not a requirement */ });
+  function propose() {
+    if (proposals && field("quote").value.trim() && window.htmx) htmx.trigger(proposals, "propose");
   }
-  ["subject", "property", "value_type", "value"].forEach(function (name) {
-    if (field(name)) field(name).addEventListener("change", function () { propose(lastPassage); });
+  if (proposals) {
+    // Tells tests (and assistive tools) whether an answer is on its way, and for which passage.
+    proposals.addEventListener("htmx:beforeRequest", function () {
+      proposals.dataset.pending = "true";
+    });
+    proposals.addEventListener("htmx:afterSettle", function () {
+      proposals.dataset.pending = "false";
+      proposals.dataset.shown = field("quote").value;
+    });
+    proposals.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-claim]");
+      if (!button) return;
+      choose({
+        id: button.dataset.claim,
+        statement: button.dataset.statement,
+        value_type: button.dataset.type,
+        value_type_label: button.dataset.typeLabel,
+        current_value: button.dataset.current,
+      });
+    });
+  }
+  ["quote", "subject", "property", "value_type", "value"].forEach(function (name) {
+    if (field(name)) field(name).addEventListener("change", propose);
   });
 
   // A claim picked among the proposals: the form says which (its statement, value type and
@@ -163,7 +139,7 @@
     field("start").value = passage.start;
     field("end").value = passage.end;
     mark(window.getSelection().getRangeAt(0).cloneRange());
-    propose(passage.quote);
+    propose();
   }
   text.addEventListener("mouseup", onSelect);
   text.addEventListener("keyup", onSelect);
