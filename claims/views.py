@@ -162,28 +162,22 @@ def _export(request, kind: str, lines, content_type: str, extension: str):
     return response
 
 
+def _csv(request, kind: str, lines):
+    """A CSV export: its lines link each claim by its absolute URL."""
+    lines = partial(lines, link=request.build_absolute_uri)
+    return _export(request, kind, lines, "text/csv; charset=utf-8", "csv")
+
+
 @login_required
 def claim_export(request):
     """The filtered list as CSV, a claim a row with its current value (README, "Export")."""
-    return _export(
-        request,
-        "claims",
-        partial(claims_csv, link=request.build_absolute_uri),
-        "text/csv; charset=utf-8",
-        "csv",
-    )
+    return _csv(request, "claims", claims_csv)
 
 
 @login_required
 def claim_export_versions(request):
     """The versions of the filtered list's claims as CSV, a version a row."""
-    return _export(
-        request,
-        "versions",
-        partial(versions_csv, link=request.build_absolute_uri),
-        "text/csv; charset=utf-8",
-        "csv",
-    )
+    return _csv(request, "versions", versions_csv)
 
 
 @login_required

@@ -610,7 +610,11 @@ def current_value(claim: Claim) -> CurrentValue:
     (versions with their sources, their entities)."""
     if claim.value_type == ValueType.NONE:
         return CurrentValue("none")
-    appearances = claim.appearances.select_related("source").prefetch_related("value_entities")
+    appearances = (
+        claim.appearances.select_related("source")
+        .defer("source__text", "source__search_text")
+        .prefetch_related("value_entities")
+    )
     return current_value_of(claim, list(appearances))
 
 
@@ -734,8 +738,8 @@ def describe_conflicts(conflicts, appearances: list[Appearance] | None = None) -
     engine keeps a conflict in step with its versions; its stored ``detail`` is in the
     language of whoever's write detected it), and get ``values``: (source, value) of each
     version; a conflict flagged by hand, or whose versions no longer differ, keeps what was
-    written. Two queries (the versions, their entities),
-    none when the caller read the versions (``appearances``, with sources and entities)."""
+    written. Two queries (the versions, their entities), none when the caller read the
+    versions (``appearances``, with sources and entities)."""
     conflicts = list(conflicts)
     if appearances is None:
         engine = [c for c in conflicts if c.origin == ConflictOrigin.AUTO]

@@ -26,6 +26,7 @@ from claims.models import (
     ConflictState,
     Rank,
     ReviewAction,
+    ValueType,
 )
 
 from .base import save_as, service
@@ -104,7 +105,7 @@ def disagreement_of(claim: Claim) -> Disagreement | None:
     """The open conflicts the engine found between versions of ``claim``'s fact, grouped by
     the values they state (versions stating one value agree), each conflict described
     (``describe_conflicts``), or None. Three queries."""
-    if claim.value_type == "none":
+    if claim.value_type == ValueType.NONE:
         return None
     engine = Conflict.objects.involving(claim).open().filter(origin=ConflictOrigin.AUTO)
     conflicts = list(engine.select_related("claim").order_by("pk"))
