@@ -603,3 +603,32 @@ def test_a_refused_decision_comes_back_in_place(browser, desk):
         "Italy is a co-chair."
     )
     assert not Conflict.objects.involving(claim).exclude(state="open").exists(), "none decided"
+
+
+def test_the_value_field_takes_the_shape_of_the_value_type(browser, desk):
+    editor = log_in(browser, desk, "editor")
+    source = Source.objects.get(title__contains="Marrakech")
+    editor.goto(f"{desk}/sources/{source.pk}/")
+    ready(editor)
+    editor.locator("#record-form[data-ready=true]").wait_for(state="attached")
+    value = editor.locator("#id_value")
+    kind = editor.get_by_label("New claim: value type")
+    # A claim that states no value: no value field.
+    kind.select_option("none")
+    expect(value).to_be_hidden()
+    # Yes or no: two choices, nothing picked.
+    kind.select_option("boolean")
+    choices = editor.get_by_role("radiogroup")
+    expect(choices.get_by_role("radio")).to_have_count(2)
+    expect(choices.get_by_role("radio", checked=True)).to_have_count(0)
+    choices.get_by_label("no").check()
+    expect(value).to_have_value("no")
+    # A set: its names as chips, each removable.
+    kind.select_option("entities")
+    value.fill("Maroc, Niger, Italie")
+    value.blur()
+    chips = editor.locator("ul.chips li")
+    expect(chips).to_have_count(3)
+    editor.get_by_role("button", name="Remove Niger").click()
+    expect(value).to_have_value("Maroc, Italie")
+    expect(chips).to_have_count(2)

@@ -118,10 +118,81 @@
     chosen.appendChild(again);
     chosen.hidden = false;
     showNewClaim(false);
-    if (field("value")) {
-      field("value").placeholder = form.dataset["valueHint" + claim.value_type.replace(/^./, function (c) { return c.toUpperCase(); })] || "";
-    }
+    valueFor(claim.value_type);
     field("attribution").focus();
+  }
+
+  // The value field takes the shape of the claim's value type (the chosen claim's, or the
+  // new claim's): none for a claim that states no value; yes / no to pick; a number's
+  // keyboard; a set's names as chips, each removable, beside the box that looks them up.
+  // What is sent is still the one text field the server reads (``parse_value``).
+  var valueBox = field("value");
+  var valueWrapper = document.getElementById("field-value");
+  var extra = document.createElement("div");
+  extra.className = "value-extra";
+  if (valueBox) valueBox.insertAdjacentElement("afterend", extra);
+  function valueFor(type) {
+    if (!valueBox) return;
+    extra.textContent = "";
+    extra.dataset.type = type;
+    valueWrapper.hidden = type === "none";
+    valueBox.hidden = type === "boolean";
+    valueBox.inputMode = type === "number" ? "decimal" : "text";
+    valueBox.placeholder = form.dataset["valueHint" + type.charAt(0).toUpperCase() + type.slice(1)] || "";
+    if (type === "boolean") {
+      var group = document.createElement("div");
+      group.setAttribute("role", "radiogroup");
+      group.setAttribute("aria-label", valueWrapper.querySelector("label").textContent);
+      [["yes", form.dataset.yesLabel], ["no", form.dataset.noLabel]].forEach(function (choice) {
+        var label = document.createElement("label");
+        label.className = "inline";
+        var radio = document.createElement("input");
+        radio.type = "radio";
+        radio.name = "value-choice";
+        radio.checked = valueBox.value === choice[0];
+        radio.addEventListener("change", function () { valueBox.value = choice[0]; propose(); });
+        label.appendChild(radio);
+        label.appendChild(document.createTextNode(" " + choice[1]));
+        group.appendChild(label);
+      });
+      extra.appendChild(group);
+    }
+    if (type === "entities") chips();
+  }
+  function chips() {
+    var list = document.createElement("ul");
+    list.className = "chips";
+    list.setAttribute("aria-label", form.dataset.chipsLabel);
+    valueBox.value.split(",").map(function (name) { return name.trim(); }).filter(Boolean)
+      .forEach(function (name, at, names) {
+        var chip = document.createElement("li");
+        chip.textContent = name + " ";
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "chip-remove";
+        remove.textContent = "×";
+        remove.setAttribute("aria-label", form.dataset.removeLabel.replace("{name}", name));
+        remove.addEventListener("click", function () {
+          valueBox.value = names.filter(function (_, other) { return other !== at; }).join(", ");
+          valueFor("entities");
+          valueBox.focus();
+          propose();
+        });
+        chip.appendChild(remove);
+        list.appendChild(chip);
+      });
+    extra.appendChild(list);
+  }
+  if (valueBox) {
+    valueBox.addEventListener("change", function () {
+      if (extra.dataset.type === "entities") valueFor("entities");
+    });
+  }
+  if (field("value_type")) {
+    field("value_type").addEventListener("change", function () {
+      if (!field("claim").value) valueFor(field("value_type").value || "none");
+    });
+    if (!field("claim").value) valueFor(field("value_type").value || "none");
   }
 
   // The passage being recorded stays marked while the form is filled in (the selection goes
