@@ -584,26 +584,30 @@ def queue(request, name):
     )
 
 
+def _suggestions(request, results: list[dict]):
+    """A look-up box's suggestions: options htmx puts under the box, JSON otherwise."""
+    if request.htmx:
+        return render(request, "claims/includes/suggestions.html", {"results": results})
+    return JsonResponse({"results": results})
+
+
 @login_required
 def entity_search(request):
-    """Entities for a look-up box (JSON): by name or alias, accents and case aside, prefix
-    first, then near spellings."""
-    return JsonResponse(
-        {
-            "results": [
-                {"id": e.pk, "name": e.name, "aliases": [a.name for a in e.aliases.all()]}
-                for e in Entity.objects.look_up(request.GET.get("q", ""))
-            ]
-        }
+    """Entities for a look-up box: by name or alias, accents and case aside, prefix first,
+    then near spellings."""
+    found = Entity.objects.look_up(request.GET.get("q", ""))
+    return _suggestions(
+        request,
+        [{"id": e.pk, "name": e.name, "aliases": [a.name for a in e.aliases.all()]} for e in found],
     )
 
 
 @login_required
 def source_search(request):
-    """Sources for a look-up box (JSON): every word of the query in the title, URL or
-    publisher's names, accents and case aside."""
+    """Sources for a look-up box: every word of the query in the title, URL or publisher's
+    names, accents and case aside."""
     found = Source.objects.search(request.GET.get("q", "")).order_by("title", "pk")[:10]
-    return JsonResponse({"results": [{"id": s.pk, "name": s.title} for s in found]})
+    return _suggestions(request, [{"id": s.pk, "name": s.title} for s in found])
 
 
 @login_required

@@ -256,6 +256,13 @@ def test_htmx_gets_the_proposals_as_buttons_naming_their_claims(
 def test_entities_are_found_by_any_alias_without_accents(editor):
     response = editor.get(reverse("claims:entity-search"), {"q": "etats"})
     assert [result["name"] for result in response.json()["results"]] == ["United States"]
+    # htmx gets them as options for the look-up's list box, the name to take in each.
+    options = editor.get(reverse("claims:entity-search"), {"q": "etats"}, HTTP_HX_REQUEST="true")
+    page = options.content.decode()
+    assert page.count('role="option"') == 1 and 'data-name="United States"' in page
+    assert "États-Unis" in page  # an alias, shown beside the name
+    titled = editor.get(reverse("claims:source-search"), {"q": "marrakech"}, HTTP_HX_REQUEST="true")
+    assert 'data-name="Le Maroc et la Coalition mondiale contre Daech' in titled.content.decode()
 
 
 def test_a_reviewer_resolves_then_reviews_in_the_pages(client, demo):

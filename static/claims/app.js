@@ -8,10 +8,11 @@
     language.addEventListener("change", function () { language.form.submit(); });
   }
 
-  // A type-ahead look-up on a text box: suggestions from a JSON end point ({results: [{name,
-  // aliases}]}) by any name or alias, accents aside. An ARIA combobox: the arrow keys move
-  // through the suggestions, Enter takes one, Escape closes them; a click takes one too. With
-  // ``list``, the box holds names separated by commas and the last one is looked up.
+  // A type-ahead look-up on a text box: htmx asks the end point for the suggestions (any
+  // name or alias, accents aside) and puts them, rendered by the server, in a list box under
+  // the box. An ARIA combobox: the arrow keys move through the suggestions, Enter takes one,
+  // Escape closes them; a click takes one too. With ``list``, the box holds names separated
+  // by commas and the last one is looked up.
   var boxes = 0;
   function lookUp(input, url, list) {
     var box = document.createElement("div");
@@ -25,9 +26,12 @@
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", box.id);
-    var timer = null;
     var active = -1;
     var options = function () { return box.querySelectorAll("[role=option]"); };
+    var typed = function () {
+      var parts = input.value.split(",");
+      return (list ? parts[parts.length - 1] : input.value).trim();
+    };
 
     function show(open) {
       box.hidden = !open;
@@ -47,46 +51,45 @@
         input.removeAttribute("aria-activedescendant");
       }
     }
-    function take(found) {
+    function take(name) {
       var parts = input.value.split(",");
       if (list) {
-        parts[parts.length - 1] = " " + found.name;
+        parts[parts.length - 1] = " " + name;
         input.value = parts.join(",").replace(/^\s+/, "");
       } else {
-        input.value = found.name;
+        input.value = name;
       }
       show(false);
       input.focus();
       input.dispatchEvent(new Event("change", { bubbles: true }));
     }
 
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      var parts = input.value.split(",");
-      var typed = (list ? parts[parts.length - 1] : input.value).trim();
-      if (typed.length < 2) { show(false); return; }
-      timer = setTimeout(function () {
-        fetch(url + "?q=" + encodeURIComponent(typed), { credentials: "same-origin" })
-          .then(function (response) { return response.json(); })
-          .then(function (data) {
-            box.textContent = "";
-            data.results.forEach(function (found, at) {
-              var option = document.createElement("div");
-              option.setAttribute("role", "option");
-              option.id = box.id + "-" + at;
-              var aliases = found.aliases || [];
-              option.textContent = found.name + (aliases.length ? " — " + aliases.join(", ") : "");
-              // On mousedown: the box keeps the focus (a click would blur it first).
-              option.addEventListener("mousedown", function (event) {
-                event.preventDefault();
-                take(found);
-              });
-              option.found = found;
-              box.appendChild(option);
-            });
-            show(data.results.length > 0);
-          });
-      }, 200);
+    if (window.htmx) {
+      input.setAttribute("hx-get", url);
+      input.setAttribute("hx-trigger", "input changed delay:200ms");
+      input.setAttribute("hx-target", "#" + box.id);
+      input.setAttribute("hx-sync", "this:replace");
+      // The question is the name being typed (the last of a list), not the box's value.
+      input.addEventListener("htmx:configRequest", function (event) {
+        if (typed().length < 2) { event.preventDefault(); show(false); return; }
+        delete event.detail.parameters[input.name];
+        event.detail.parameters.q = typed();
+      });
+      box.addEventListener("htmx:afterSwap", function () {
+        Array.prototype.forEach.call(options(), function (option, at) {
+          option.id = box.id + "-" + at;
+        });
+        activate(-1);
+        show(options().length > 0);
+      });
+      htmx.process(input);
+    }
+    // On mousedown: the box keeps the focus (a click would blur it first).
+    box.addEventListener("mousedown", function (event) {
+      var option = event.target.closest("[role=option]");
+      if (!option) return;
+      event.preventDefault();
+      take(option.dataset.name);
     });
     input.addEventListener("keydown", function (event) {
       var all = options();
@@ -99,7 +102,7 @@
         activate(active <= 0 ? all.length - 1 : active - 1);
       } else if (event.key === "Enter" && !box.hidden && active >= 0) {
         event.preventDefault();  // takes the suggestion; does not send the form
-        take(all[active].found);
+        take(all[active].dataset.name);
       } else if (event.key === "Escape" && !box.hidden) {
         event.preventDefault();
         show(false);
