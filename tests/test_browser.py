@@ -475,6 +475,8 @@ def test_recording_from_the_keyboard_alone(browser, desk):
     speaker = editor.get_by_label("Speaker")
     speaker.focus()
     editor.keyboard.type("departement d'etat")
+    # The suggestions for the whole name, not for a part typed on the way.
+    expect(speaker).to_have_attribute("data-answered", "departement d'etat")
     expect(speaker).to_have_attribute("aria-expanded", "true")
     editor.keyboard.press("ArrowDown")
     expect(speaker).to_have_attribute("aria-activedescendant", re.compile(".+"))

@@ -73,7 +73,7 @@
       input.addEventListener("htmx:configRequest", function (event) {
         if (typed().length < 2) { event.preventDefault(); show(false); return; }
         delete event.detail.parameters[input.name];
-        event.detail.parameters.q = typed();
+        event.detail.parameters.q = input.dataset.asked = typed();
       });
       box.addEventListener("htmx:afterSwap", function () {
         Array.prototype.forEach.call(options(), function (option, at) {
@@ -81,6 +81,8 @@
         });
         activate(-1);
         show(options().length > 0);
+        // Which name the suggestions on show answer (a newer question replaces an older).
+        input.dataset.answered = input.dataset.asked;
       });
       htmx.process(input);
     }
@@ -110,7 +112,25 @@
     });
     input.addEventListener("blur", function () { show(false); });
   }
-  window.ClaimTracker = { lookUp: lookUp };
+  // The page is ready once htmx has processed it — it says so by an htmx:load on the body,
+  // after DOMContentLoaded, so after every deferred script here. Before that an hx- attribute
+  // does nothing: an event meant for htmx would be lost, a form would post the plain way.
+  // Readiness marks (body[data-ready], the record form's) wait for it.
+  var waiting = [];
+  function whenReady(callback) {
+    if (waiting) { waiting.push(callback); } else { callback(); }
+  }
+  function ready() {
+    var callbacks = waiting;
+    waiting = null;
+    callbacks.forEach(function (callback) { callback(); });
+  }
+  if (window.htmx) {
+    htmx.onLoad(function (element) { if (element === document.body && waiting) ready(); });
+  } else {
+    document.addEventListener("DOMContentLoaded", ready);
+  }
+  window.ClaimTracker = { lookUp: lookUp, whenReady: whenReady };
 
   // A form sent back with problems: its summary of them takes the focus (a screen reader
   // reads it; the page scrolls to it), and each problem links to its field.
@@ -124,5 +144,5 @@
   Array.prototype.forEach.call(document.querySelectorAll("input[data-lookup-url]"), function (input) {
     lookUp(input, input.dataset.lookupUrl, false);
   });
-  document.body.dataset.ready = "true";
+  whenReady(function () { document.body.dataset.ready = "true"; });
 })();

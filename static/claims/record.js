@@ -238,5 +238,5 @@
   if (field("value")) lookUp(field("value"), form.dataset.entityUrl, true);
 
   // Tells tests (and anything waiting on the form) that selecting a passage now fills it in.
-  form.dataset.ready = "true";
+  window.ClaimTracker.whenReady(function () { form.dataset.ready = "true"; });
 })();
