@@ -52,12 +52,7 @@ def _csv_cell(value) -> str:
 def _with_versions(claims):
     """``claims`` read a chunk at a time, each with its versions (sources, speakers and
     entities): three queries a chunk."""
-    versions = (
-        Appearance.objects.select_related("source", "speaker")
-        .defer("source__text", "source__search_text")
-        .prefetch_related("value_entities")
-        .order_by("pk")
-    )
+    versions = Appearance.objects.with_values().select_related("speaker").order_by("pk")
     return claims.prefetch_related(Prefetch("appearances", queryset=versions)).iterator(
         chunk_size=CHUNK
     )

@@ -1,5 +1,3 @@
-import re
-
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
@@ -9,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Appearance, Claim, ClaimStatus, Conflict, Entity, Source, Verdict
 from .models.claims import SEARCH_NEWEST
-from .text import language_choices, normalize_name, search_words
+from .text import language_choices, normalize_name, record_id, search_words
 
 
 def _with_version(queryset, *conditions, **lookups):
@@ -27,17 +25,11 @@ class LookUpInput(forms.TextInput):
         super().__init__(attrs={"data-lookup-url": reverse_lazy(lookup), "autocomplete": "off"})
 
 
-def _an_id(value: str) -> int | None:
-    """The id a link put in a look-up box: ASCII digits that fit a key («²» is a digit to
-    ``str.isdigit``, not to ``int``)."""
-    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
-
-
 def _entities_called(value: str) -> list:
     """The entities a look-up box names: by id (a link from another page), else those called
     exactly so (by name or alias, accents and case aside), else the best near match."""
     value = value.strip()
-    if (pk := _an_id(value)) is not None:
+    if (pk := record_id(value)) is not None:
         return list(Entity.objects.filter(pk=pk))
     found = Entity.objects.look_up(value)
     key = normalize_name(value)
@@ -51,7 +43,7 @@ def _entities_called(value: str) -> list:
 
 def _sources_called(value: str):
     value = value.strip()
-    if (pk := _an_id(value)) is not None:
+    if (pk := record_id(value)) is not None:
         return Source.objects.filter(pk=pk)
     return Source.objects.search(value)
 

@@ -26,7 +26,7 @@ from .models import (
 from .services import Decision, Step, ValueDecision, check_version
 from .services.sources import text_from_upload
 from .services.workflow import EDITABLE_FIELDS
-from .text import normalize_text
+from .text import normalize_text, record_id
 
 
 def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -288,8 +288,8 @@ class SourceTitleField(forms.CharField):
         text = super().clean(value).strip()
         if not text:
             return None
-        if re.fullmatch(r"[0-9]{1,18}", text):
-            found = Source.objects.filter(pk=int(text)).first()
+        if (pk := record_id(text)) is not None:
+            found = Source.objects.filter(pk=pk).first()
         else:
             titled = Source.objects.defer("text", "search_text")
             found = titled.filter(title__iexact=text).first() or titled.search(text).first()

@@ -1,6 +1,7 @@
 """Text helpers shared by models and services: name normalisation, ISO 639-1 codes and their
 names."""
 
+import functools
 import re
 import unicodedata
 
@@ -92,20 +93,43 @@ ISO_639_1 = frozenset(
 )
 
 
+@functools.cache
+def _language_names(language: str) -> dict[str, str]:
+    return dict(Locale.parse(language, sep="-").languages)
+
+
+def _reading() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
 def language_name(code: str, language: str | None = None) -> str:
     """The name of the language ``code`` in ``language`` (the active one): "français" for
     "fr" in French, "French" in English; the code itself if the language is not known."""
-    locale = Locale.parse(language or get_language() or settings.LANGUAGE_CODE, sep="-")
-    return locale.languages.get(code, code)
+    return _language_names(language or _reading()).get(code, code)
+
+
+@functools.cache
+def _language_choices(language: str) -> tuple[tuple[str, str], ...]:
+    named = {code: language_name(code, language) for code in ISO_639_1}
+    return tuple(
+        sorted(
+            ((code, f"{name[:1].upper()}{name[1:]} ({code})") for code, name in named.items()),
+            key=lambda choice: normalize_name(choice[1]),
+        )
+    )
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """The ISO 639-1 languages as choices, named in the active language, in its order."""
-    named = {code: language_name(code) for code in ISO_639_1}
-    return sorted(
-        ((code, f"{name[:1].upper()}{name[1:]} ({code})") for code, name in named.items()),
-        key=lambda choice: normalize_name(choice[1]),
-    )
+    """The ISO 639-1 languages as choices, named in the active language, in its order (worked
+    out once a language: every claims list shows them)."""
+    return list(_language_choices(_reading()))
+
+
+def record_id(value: str) -> int | None:
+    """The id a link or a typed number put in a box: ASCII digits that fit a key («²» is a
+    digit to ``str.isdigit``, not to ``int``)."""
+    value = value.strip()
+    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
 
 
 def normalize_text(text: str) -> str:

@@ -33,6 +33,12 @@ from .entities import Entity
 from .sources import Source
 
 
+def in_french(language: str | None = None) -> bool:
+    """Whether ``language`` (the reader's, by default) is French: the one language the
+    shipped vocabularies' data (verdicts) are kept in beside English."""
+    return (language or get_language() or "")[:2] == "fr"
+
+
 class Verdict(models.Model):
     label = models.CharField(_("label"), max_length=100)
     label_fr = models.CharField(
@@ -85,13 +91,12 @@ class Verdict(models.Model):
 
     def label_in(self, language: str) -> str:
         """The label in ``language`` (a code such as "fr" or "fr-ca"), else the label."""
-        return self.label_fr if language[:2] == "fr" and self.label_fr else self.label
+        return self.label_fr if in_french(language) and self.label_fr else self.label
 
     @property
     def description_shown(self) -> str:
         """The description in the reader's language (French, or the description)."""
-        french = (get_language() or "")[:2] == "fr"
-        return self.description_fr if french and self.description_fr else self.description
+        return self.description_fr if in_french() and self.description_fr else self.description
 
 
 class RatingMappingQuerySet(models.QuerySet):
@@ -771,6 +776,17 @@ def _at_most_one_scalar_value() -> Q:
     return condition
 
 
+class AppearanceQuerySet(models.QuerySet):
+    def with_values(self) -> "AppearanceQuerySet":
+        """Versions as they are compared and shown: with their sources (titles and dates,
+        not their texts, which can be megabytes) and the entities of their values."""
+        return (
+            self.select_related("source")
+            .defer("source__text", "source__search_text")
+            .prefetch_related("value_entities")
+        )
+
+
 class Appearance(Timestamped):
     claim = models.ForeignKey(
         Claim, on_delete=models.CASCADE, related_name="appearances", verbose_name=_("claim")
@@ -876,6 +892,7 @@ class Appearance(Timestamped):
     # services; trigram-indexed on PostgreSQL).
     search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
 
+    objects = AppearanceQuerySet.as_manager()
     history = History(m2m_fields=[value_entities], excluded_fields=["search_text"])
 
     class Meta:

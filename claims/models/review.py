@@ -5,11 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .base import choices_constraint
-from .claims import Claim, ClaimStatus, Verdict
+from .claims import Claim, ClaimStatus, Verdict, in_french
 from .conflicts import Conflict, ConflictKind, ConflictResolution, ConflictState
 
 
@@ -163,6 +162,6 @@ def value_label(value: str, french: str | None = None) -> str:
     for choices in (ClaimStatus, ConflictState, ConflictResolution, ConflictKind):
         if value in choices.values:
             return str(choices(value).label)
-    if french and (get_language() or "")[:2] == "fr":
+    if french and in_french():
         return french
     return value

@@ -392,12 +392,7 @@ def detect_facts(claims, *, by) -> DetectionResult:
     result.claim_ids = set(claim_of)
     appearances: dict[int, list[Appearance]] = {}
     for appearance in (
-        Appearance.objects.filter(claim__in=list(claim_of))
-        # Sources are read for their titles and dates: not their texts.
-        .select_related("source")
-        .defer("source__text", "source__search_text")
-        .prefetch_related("value_entities")
-        .order_by("pk")
+        Appearance.objects.filter(claim__in=list(claim_of)).with_values().order_by("pk")
     ):
         appearances.setdefault(appearance.claim_id, []).append(appearance)
     conflicts = (
@@ -610,24 +605,13 @@ def current_value(claim: Claim) -> CurrentValue:
     (versions with their sources, their entities)."""
     if claim.value_type == ValueType.NONE:
         return CurrentValue("none")
-    appearances = (
-        claim.appearances.select_related("source")
-        .defer("source__text", "source__search_text")
-        .prefetch_related("value_entities")
-    )
-    return current_value_of(claim, list(appearances))
+    return current_value_of(claim, list(claim.appearances.with_values()))
 
 
 def current_values(claims: list[Claim]) -> dict[int, CurrentValue]:
     """``current_value`` of each of ``claims``, by id, in two queries whatever their number."""
-    versions = (
-        Appearance.objects.filter(claim__in=claims)
-        .select_related("source")
-        .defer("source__text", "source__search_text")
-        .prefetch_related("value_entities")
-    )
     per_claim: dict[int, list[Appearance]] = {}
-    for appearance in versions:
+    for appearance in Appearance.objects.filter(claim__in=claims).with_values():
         per_claim.setdefault(appearance.claim_id, []).append(appearance)
     return {claim.pk: current_value_of(claim, per_claim.get(claim.pk, [])) for claim in claims}
 
@@ -672,8 +656,8 @@ def versions_side_by_side(claim: Claim) -> list[VersionColumn]:
     """Every version of ``claim`` with its value, the members or values that differ marked.
     Three queries (versions with their source and speaker, their entities)."""
     appearances = list(
-        claim.appearances.select_related("source", "speaker")
-        .prefetch_related("value_entities")
+        claim.appearances.with_values()
+        .select_related("speaker")
         .order_by("source__published_on", "source__title", "pk")
     )
     versions = versions_of(appearances, claim.value_type)
@@ -744,12 +728,7 @@ def describe_conflicts(conflicts, appearances: list[Appearance] | None = None) -
     if appearances is None:
         engine = [c for c in conflicts if c.origin == ConflictOrigin.AUTO]
         pairs = {pk for c in engine for pk in (c.appearance_a_id, c.appearance_b_id)}
-        appearances = (
-            Appearance.objects.filter(pk__in=pairs)
-            .select_related("source")
-            .defer("source__text", "source__search_text")
-            .prefetch_related("value_entities")
-        )
+        appearances = Appearance.objects.filter(pk__in=pairs).with_values()
     appearances = {appearance.pk: appearance for appearance in appearances}
     for conflict in conflicts:
         conflict.description = conflict.detail

@@ -113,11 +113,7 @@ def disagreement_of(claim: Claim) -> Disagreement | None:
         return None
     ids = {pk for c in conflicts for pk in (c.appearance_a_id, c.appearance_b_id)}
     appearances = list(
-        Appearance.objects.filter(pk__in=ids)
-        .select_related("source")
-        .defer("source__text", "source__search_text")
-        .prefetch_related("value_entities")
-        .order_by("source__published_on", "pk")
+        Appearance.objects.filter(pk__in=ids).with_values().order_by("source__published_on", "pk")
     )
     versions = versions_of(appearances, claim.value_type)
     values: dict[str, Value] = {}
