@@ -260,7 +260,11 @@ def entity_named(name: str) -> Entity:
 
 
 class EntityNameField(forms.CharField):
-    """An entity typed by any of its names or aliases."""
+    """An entity typed by any of its names or aliases (the look-up box suggests them)."""
+
+    widget = forms.TextInput(
+        attrs={"data-lookup-url": reverse_lazy("claims:entity-search"), "autocomplete": "off"}
+    )
 
     def prepare_value(self, value):
         if isinstance(value, Entity):
@@ -448,6 +452,25 @@ class VersionFields(PromptedChoices, forms.Form):
             "For a set, names separated by commas; a number; a date (YYYY, YYYY-MM, "
             "YYYY-MM-DD); yes or no."
         ),
+        # What value.js shows when it shapes the field to the claim's value type.
+        widget=forms.TextInput(
+            attrs={
+                "data-lookup-url": reverse_lazy("claims:entity-search"),
+                "data-lookup-list": "true",
+                "data-hint-entities": _("Names, separated by commas"),
+                "data-hint-number": _("A number"),
+                "data-hint-date": _("YYYY, YYYY-MM or YYYY-MM-DD"),
+                "data-hint-boolean": _("yes or no"),
+                "data-yes": _("yes"),
+                "data-no": _("no"),
+                "data-chips-label": _("Names in the value"),
+                "data-remove-label": _("Remove {name}"),
+                "data-precision-label": _("Precision"),
+                "data-year": _("a year"),
+                "data-month": _("a month"),
+                "data-day": _("a day"),
+            }
+        ),
     )
 
     def __init__(self, *args, source: Source, **kwargs):
@@ -596,6 +619,8 @@ class VersionForm(VersionFields):
         self.fields["quote"].help_text = _("Exactly as the source's text has it.")
         if claim.value_type == ValueType.NONE:
             del self.fields["value"]
+        else:
+            self.fields["value"].widget.attrs["data-value-type"] = claim.value_type
 
     def clean(self):
         cleaned = super().clean()

@@ -281,6 +281,7 @@ def test_main_pages_in_french(browser, desk):
     shoot(reviewer, "claims-fr")
     claim = Claim.objects.get(subject__name="Africa Focus Group", property="co-chairs")
     reviewer.goto(f"{desk}/claims/{claim.pk}/")
+    reviewer.get_by_text("En quoi les versions diffèrent").click()
     expect(reviewer.get_by_text("une version n'est pas datée").first).to_be_visible()
 
 
@@ -371,7 +372,9 @@ def test_proposals_and_the_header_search(browser, desk):
     editor.get_by_label("New claim: subject").fill("groupe de réflexion Afrique")
     editor.get_by_label("New claim: property").fill("launch year")
     editor.get_by_label("New claim: value type").select_option("date")
-    editor.get_by_label("Value as this source states it").fill("2020")
+    editor.get_by_role("radio", name="a year").check()
+    editor.get_by_role("spinbutton", name="Value as this source states it").fill("2020")
+    editor.get_by_role("spinbutton", name="Value as this source states it").blur()
     # Each change asked again; wait for the answer to the last question.
     answered(editor)
     expect(first.locator(".reasons")).to_contain_text(
@@ -447,6 +450,15 @@ def test_every_page_fits_a_phone(browser, desk):
     assert all(box["width"] <= 390 for box in boxes)
     assert [box["y"] for box in boxes] == sorted(box["y"] for box in boxes)
     assert len({box["x"] for box in boxes}) == 1, "stacked, not side by side"
+    # Shorter (the page was 5,400 px tall for three versions): a card leaves out the rows its
+    # version states nothing in (no date, no speaker, the usual rank), and how the versions
+    # differ is folded under the decision, whose choices name each value with its sources.
+    unstated = phone.locator(".version-cards .unstated")
+    expect(unstated).not_to_have_count(0)
+    for row in unstated.all():
+        expect(row).to_be_hidden()
+    expect(phone.locator(".version-cards dt", has_text="Value").first).to_be_visible()
+    expect(phone.locator("#disagreement .detail").first).to_be_hidden()
     shoot(phone, "claim-phone")
 
 
@@ -634,3 +646,39 @@ def test_the_value_field_takes_the_shape_of_the_value_type(browser, desk):
     editor.get_by_role("button", name="Remove Niger").click()
     expect(value).to_have_value("Maroc, Italie")
     expect(chips).to_have_count(2)
+    # A date: its precision picked, then the year, month or day. (A value typed in another
+    # shape stays in the box, as typed.)
+    kind.select_option("date")
+    expect(value).to_be_visible()
+    value.fill("")
+    kind.select_option("boolean")
+    kind.select_option("date")
+    expect(value).to_be_hidden()
+    editor.get_by_role("radio", name="a month").check()
+    editor.locator("#field-value input[type=month]").fill("2022-05")
+    expect(value).to_have_value("2022-05")
+    # A less precise date keeps what it can of the more precise one.
+    editor.get_by_role("radio", name="a year").check()
+    expect(value).to_have_value("2022")
+    expect(editor.locator("#field-value input[type=number]")).to_have_value("2022")
+
+
+def test_a_version_is_corrected_with_its_value_shaped_by_its_type(browser, desk):
+    editor = log_in(browser, desk, "editor")
+    claim = Claim.objects.get(property="launch year")
+    version = claim.appearances.get()
+    editor.goto(f"{desk}/versions/{version.pk}/edit/")
+    ready(editor)
+    # The value "2021" reads as a year; the editor makes it the day the source now gives.
+    expect(editor.get_by_role("radio", name="a year")).to_be_checked()
+    expect(editor.locator("#version-form .value-extra input[type=number]")).to_have_value("2021")
+    editor.get_by_role("radio", name="a day").check()
+    editor.locator("#version-form .value-extra input[type=date]").fill("2021-03-15")
+    # Who said it is looked up by any of their names, accents aside.
+    editor.get_by_label("Speaker").fill("departement d'etat")
+    editor.get_by_role("option", name="US Department of State").click()
+    editor.get_by_role("button", name="Save the correction").click()
+    expect(editor.get_by_role("heading", name=claim.statement)).to_be_visible()
+    version.refresh_from_db()
+    assert (str(version.value_date), version.value_date_precision) == ("2021-03-15", "day")
+    assert version.speaker.name == "US Department of State"

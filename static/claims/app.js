@@ -12,7 +12,8 @@
   // name or alias, accents aside) and puts them, rendered by the server, in a list box under
   // the box. An ARIA combobox: the arrow keys move through the suggestions, Enter takes one,
   // Escape closes them; a click takes one too. With ``list``, the box holds names separated
-  // by commas and the last one is looked up.
+  // by commas and the last one is looked up. Any text box with data-lookup-url is one
+  // (data-lookup-list: a list); data-lookup-off pauses it.
   var boxes = 0;
   function lookUp(input, url, list) {
     var box = document.createElement("div");
@@ -71,7 +72,7 @@
       input.setAttribute("hx-sync", "this:replace");
       // The question is the name being typed (the last of a list), not the box's value.
       input.addEventListener("htmx:configRequest", function (event) {
-        if (typed().length < 2) { event.preventDefault(); show(false); return; }
+        if (typed().length < 2 || input.dataset.lookupOff) { event.preventDefault(); show(false); return; }
         delete event.detail.parameters[input.name];
         event.detail.parameters.q = input.dataset.asked = typed();
       });
@@ -142,7 +143,7 @@
     if (swapped) { swapped.focus(); }
   });
   Array.prototype.forEach.call(document.querySelectorAll("input[data-lookup-url]"), function (input) {
-    lookUp(input, input.dataset.lookupUrl, false);
+    lookUp(input, input.dataset.lookupUrl, input.dataset.lookupList === "true");
   });
   whenReady(function () { document.body.dataset.ready = "true"; });
 })();

@@ -122,71 +122,11 @@
     field("attribution").focus();
   }
 
-  // The value field takes the shape of the claim's value type (the chosen claim's, or the
-  // new claim's): none for a claim that states no value; yes / no to pick; a number's
-  // keyboard; a set's names as chips, each removable, beside the box that looks them up.
-  // What is sent is still the one text field the server reads (``parse_value``).
+  // The value field takes the shape of the claim's value type: the chosen claim's, or the
+  // new claim's (value.js).
   var valueBox = field("value");
-  var valueWrapper = document.getElementById("field-value");
-  var extra = document.createElement("div");
-  extra.className = "value-extra";
-  if (valueBox) valueBox.insertAdjacentElement("afterend", extra);
   function valueFor(type) {
-    if (!valueBox) return;
-    extra.textContent = "";
-    extra.dataset.type = type;
-    valueWrapper.hidden = type === "none";
-    valueBox.hidden = type === "boolean";
-    valueBox.inputMode = type === "number" ? "decimal" : "text";
-    valueBox.placeholder = form.dataset["valueHint" + type.charAt(0).toUpperCase() + type.slice(1)] || "";
-    if (type === "boolean") {
-      var group = document.createElement("div");
-      group.setAttribute("role", "radiogroup");
-      group.setAttribute("aria-label", valueWrapper.querySelector("label").textContent);
-      [["yes", form.dataset.yesLabel], ["no", form.dataset.noLabel]].forEach(function (choice) {
-        var label = document.createElement("label");
-        label.className = "inline";
-        var radio = document.createElement("input");
-        radio.type = "radio";
-        radio.name = "value-choice";
-        radio.checked = valueBox.value === choice[0];
-        radio.addEventListener("change", function () { valueBox.value = choice[0]; propose(); });
-        label.appendChild(radio);
-        label.appendChild(document.createTextNode(" " + choice[1]));
-        group.appendChild(label);
-      });
-      extra.appendChild(group);
-    }
-    if (type === "entities") chips();
-  }
-  function chips() {
-    var list = document.createElement("ul");
-    list.className = "chips";
-    list.setAttribute("aria-label", form.dataset.chipsLabel);
-    valueBox.value.split(",").map(function (name) { return name.trim(); }).filter(Boolean)
-      .forEach(function (name, at, names) {
-        var chip = document.createElement("li");
-        chip.textContent = name + " ";
-        var remove = document.createElement("button");
-        remove.type = "button";
-        remove.className = "chip-remove";
-        remove.textContent = "×";
-        remove.setAttribute("aria-label", form.dataset.removeLabel.replace("{name}", name));
-        remove.addEventListener("click", function () {
-          valueBox.value = names.filter(function (_, other) { return other !== at; }).join(", ");
-          valueFor("entities");
-          valueBox.focus();
-          propose();
-        });
-        chip.appendChild(remove);
-        list.appendChild(chip);
-      });
-    extra.appendChild(list);
-  }
-  if (valueBox) {
-    valueBox.addEventListener("change", function () {
-      if (extra.dataset.type === "entities") valueFor("entities");
-    });
+    if (valueBox) window.ClaimTracker.shapeValue(valueBox, type);
   }
   if (field("value_type")) {
     field("value_type").addEventListener("change", function () {
@@ -229,13 +169,6 @@
   });
   // The script is deferred: a passage selected while the page was still loading is taken too.
   onSelect();
-
-  // Entities by any of their names: one name (speaker, subject) or a list (value).
-  var lookUp = window.ClaimTracker.lookUp;
-  ["speaker", "subject"].forEach(function (name) {
-    if (field(name)) lookUp(field(name), form.dataset.entityUrl, false);
-  });
-  if (field("value")) lookUp(field("value"), form.dataset.entityUrl, true);
 
   // Tells tests (and anything waiting on the form) that selecting a passage now fills it in.
   window.ClaimTracker.whenReady(function () { form.dataset.ready = "true"; });
