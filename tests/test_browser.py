@@ -230,6 +230,12 @@ def test_from_a_pasted_source_to_a_reviewed_claim(browser, desk):
     step.get_by_role("button", name="Mark reviewed, with a verdict").click()
     expect(reviewer.get_by_text("Done: Mark reviewed, with a verdict.")).to_be_visible()
     shoot(reviewer, "claim")
+    # Side by side, a card's last row (its rank, with the decision's reason) sits above its
+    # correction link, not under it.
+    card = reviewer.locator(".version-cards > li").first
+    rank = card.locator("dl > div").last.bounding_box()
+    link = card.get_by_role("link", name="Correct or remove this version").bounding_box()
+    assert rank["y"] + rank["height"] <= link["y"]
 
     # The timeline shows every step, newest first (the earliest folded away).
     reviewer.locator("#history ~ details summary").click()
