@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test serve install translations lint format check clean
+.PHONY: run test serve install translations lint format check clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ serve: install
 ## Run the test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Every page against its raw-SQL floor, on the database DATABASE_URL names (fill it first with
+## `manage.py generate_data --claims 1000000`); `make bench BENCH_ARGS=--small` makes its own.
+bench: install
+	$(BIN)/python bench/run $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

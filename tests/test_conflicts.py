@@ -265,12 +265,13 @@ def test_detection_costs_the_same_queries_for_3_and_30_versions(
     for index in range(versions):
         member = countries["Italy"] if index == 0 else countries["Niger"]
         Appearance.objects.create(claim=co_chairs, source=source).value_entities.set([member])
-    # savepoint, the fact's advisory lock (PostgreSQL only), lock the fact group, versions,
-    # their entities, existing conflicts, the claims' last activity, insert the conflicts and
-    # their history, insert the review events, release: 11, whatever the pairs. (SQLite splits
+    # savepoint, the fact's advisory lock (PostgreSQL only), the fact group's claims found then
+    # locked, versions, their entities, existing conflicts, the claims' last activity, insert
+    # the conflicts and their history, insert the review events, release: 12, whatever the
+    # pairs. (SQLite splits
     # a bulk write of thousands of rows into batches of 999 parameters; that is the driver's
     # limit, not a query per pair.)
-    bound = 11 if connection.vendor == "postgresql" else 10
+    bound = 12 if connection.vendor == "postgresql" else 11
     with django_assert_max_num_queries(bound):
         detect_conflicts(co_chairs, by=SYSTEM)
     assert Conflict.objects.count() == versions - 1

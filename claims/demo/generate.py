@@ -2,10 +2,15 @@
 
 Same seed, same rows. Entities with a French alias (accents included), sources in French and
 English whose text holds their quotes at the recorded offsets, a few speakers with many claims
-(a skew), structured claims of every value type with 1–4 versions each. Written in bulk, then
-given their search texts by the function the services use (``rebuild_claim_search``), so a
-search of this corpus is a search of a desk's. No conflicts are detected (``manage.py
-detect_conflicts`` does it) and no review history is made.
+(a skew), structured claims of every value type with 1–4 versions each — which mostly agree, as
+a desk's do —, claims at every step of review (in review and assigned, reviewed with a verdict,
+archived) with their review events, the history rows the services would have written, and the
+conflicts the engine finds (``detect_facts``, as ``manage.py detect_conflicts`` runs it). Three
+years of activity, oldest claims first. The search texts and vectors are those of the
+services' own functions, so a search of this corpus is a search of a desk's.
+
+Rows are written in bulk with their ids (``bulk.BulkRows``: COPY on PostgreSQL), a batch of
+claims a transaction; sequences are reset after.
 """
 
 import collections
@@ -13,27 +18,43 @@ import functools
 import itertools
 import random
 import re
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from claims.models import Alias, Appearance, Claim, Entity, Source, ValueType
-from claims.models.sources import sha256_of
-from claims.services.base import service_context
-from claims.services.search import (
-    VersionText,
-    rebuild_source_search,
-    search_row,
-    version_order,
-    write_search_rows,
+from claims.models import (
+    Alias,
+    Appearance,
+    Claim,
+    ClaimStatus,
+    Entity,
+    ReviewAction,
+    ReviewEvent,
+    Source,
+    ValueType,
+    Verdict,
 )
+from claims.models.sources import sha256_of
+from claims.policy import SYSTEM
+from claims.services import detect_facts
+from claims.services.base import service_context
+from claims.services.search import VECTORS_SQL, VersionText, search_config, search_row
 from claims.text import normalize_name, search_document
 
+from .bulk import BulkRows, reset_sequences
 from .data import CORPUS
 
 BATCH = 2000
+# Three years of a desk's activity, oldest claims first.
+START = datetime(2023, 1, 1, tzinfo=UTC)
+SPAN = timedelta(days=3 * 365)
+# How often a version states its fact's value (the others differ: the engine's conflicts).
+AGREEING = 0.9
+REVIEWERS = 5
 
 SYLLABLES = (
     "ka ri mo sa lu ne ta vo bi ra de lo mi su za ko pe ni ga tu ve la do fi se ru ma "
@@ -57,14 +78,6 @@ PROPERTIES = [
 ]  # fmt: skip
 KINDS = ["person", "organization", "country", "group", "other"]
 SENTENCES_PER_SOURCE = 6
-
-
-@dataclass
-class Generated:
-    entities: int = 0
-    sources: int = 0
-    claims: int = 0
-    versions: int = 0
 
 
 def _word(rng: random.Random) -> str:
@@ -133,9 +146,44 @@ def _skewed(rng: random.Random, count: int) -> int:
     return min(count - 1, int(count * rng.random() ** 4))
 
 
+@dataclass
+class Generated:
+    entities: int = 0
+    sources: int = 0
+    claims: int = 0
+    versions: int = 0
+    review_events: int = 0
+    conflicts: int = 0
+
+
+@dataclass
+class Desk:
+    """What every batch of claims draws from."""
+
+    rng: random.Random
+    seed: int
+    entities: list[tuple[int, str]]
+    sources: list[tuple[int, str, str, list[str]]]  # id, language, text, sentences
+    reviewers: list[int]
+    verdicts: list[Verdict]
+    total: int  # the claims of the whole run: their dates spread over SPAN
+    made: int = 0
+    writers: dict = field(default_factory=dict)
+
+    def rows(self, model) -> BulkRows:
+        if model not in self.writers:
+            self.writers[model] = BulkRows(model)
+        return self.writers[model]
+
+    def flush(self) -> None:
+        for writer in self.writers.values():
+            writer.flush()
+
+
 def generate(*, claims: int, seed: int = 1, progress=None) -> Generated:
-    """Add ``claims`` claims, with entities (one per 20 claims), sources (one per 5) and 1–4
-    versions each, to the database. ``progress(text)`` hears how far it is."""
+    """Add ``claims`` claims, with entities (one per 20 claims), sources (one per 5), 1–4
+    versions each, their review, history and conflicts, to the database. ``progress(text)``
+    hears how far it is."""
     rng = random.Random(seed)
     say = progress or (lambda _text: None)
     result = Generated()
@@ -146,16 +194,46 @@ def generate(*, claims: int, seed: int = 1, progress=None) -> Generated:
         sources = _sources(rng, max(10, claims // 5), entities)
         result.sources = len(sources)
         say(f"{result.sources} sources")
+        desk = Desk(rng, seed, entities, sources, _reviewers(), list(Verdict.objects.all()), claims)
+        first_claim = desk.rows(Claim).next_id
         for start in range(0, claims, BATCH):
             count = min(BATCH, claims - start)
-            result.versions += _claims(rng, count, entities, sources)
+            with transaction.atomic():
+                made = _claims(desk, count)
+                desk.flush()
+            result.versions += made.versions
+            result.review_events += made.review_events
             result.claims += count
             say(f"{result.claims} claims, {result.versions} versions")
+        reset_sequences(*(writer.model for writer in desk.writers.values()))
+        _analyze()
+        # The conflicts, by the engine, as ``manage.py detect_conflicts`` finds them.
+        new = Claim.objects.filter(pk__gte=first_claim).order_by("pk")
+        last = 0
+        while batch := list(new.filter(pk__gt=last)[:500]):
+            result.conflicts += detect_facts(batch, by=SYSTEM).opened
+            last = batch[-1].pk
+            say(f"conflicts: {last - first_claim + 1} claims compared, {result.conflicts} opened")
+    _analyze()
+    return result
+
+
+def _analyze() -> None:
     # Fresh statistics: the planner's, and the proposals' word frequencies (without them
     # every word looks rare) — autovacuum would take its time.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return result
+
+
+def _reviewers() -> list[int]:
+    """The desk's reviewers: those of the database, else a few made for the corpus (they
+    cannot log in)."""
+    users = get_user_model().objects
+    found = list(users.filter(groups__name="reviewers").values_list("pk", flat=True)[:REVIEWERS])
+    for number in range(len(found), REVIEWERS):
+        user, _ = users.get_or_create(username=f"generated-reviewer-{number + 1}")
+        found.append(user.pk)
+    return found
 
 
 def _alias(name: str) -> str:
@@ -168,66 +246,72 @@ def _entities(rng: random.Random, count: int) -> list[tuple[int, str]]:
     names: dict[str, None] = {}
     while len(names) < count:
         names[f"{_word(rng)} {_word(rng)}"] = None
+    entities, aliases = BulkRows(Entity), BulkRows(Alias)
     made = []
-    for start in range(0, count, BATCH):
-        with transaction.atomic():
-            batch = Entity.objects.bulk_create(
-                Entity(name=name, normalized_name=normalize_name(name), kind=rng.choice(KINDS))
-                for name in list(names)[start : start + BATCH]
+    with transaction.atomic():
+        for name in names:
+            pk = entities.add(
+                name=name,
+                normalized_name=normalize_name(name),
+                kind=rng.choice(KINDS),
+                created_at=START,
+                updated_at=START,
             )
-            aliases = []
-            for entity in batch:
-                first, last = entity.name.split(" ")
-                alias = f"{last}é {first}"
-                aliases.append(
-                    Alias(
-                        entity=entity, name=alias, normalized=normalize_name(alias), language="fr"
-                    )
-                )
-            Alias.objects.bulk_create(aliases)
-        made += [(entity.pk, entity.name) for entity in batch]
+            alias = _alias(name)
+            aliases.add(entity_id=pk, name=alias, normalized=normalize_name(alias), language="fr")
+            made.append((pk, name))
+        entities.flush()
+        aliases.flush()
+        reset_sequences(Entity, Alias)
     return made
 
 
-def _sources(rng: random.Random, count: int, entities) -> list[tuple[Source, list[str]]]:
-    """New sources, each with the sentences of its text (the quotes versions take)."""
+def _sources(rng: random.Random, count: int, entities) -> list[tuple[int, str, str, list[str]]]:
+    """New sources: (id, language, text, the sentences of its text: the quotes versions take)."""
     made = []
-    for start in range(0, count, BATCH):
-        rows = []
-        for number in range(start, min(count, start + BATCH)):
+    rows = BulkRows(Source)
+    with transaction.atomic():
+        for number in range(count):
             language = "fr" if number % 3 else "en"
             sentences = [
                 _sentence(rng, language, rng.choice(entities)[1], rng.choice(entities)[1])
                 for _ in range(SENTENCES_PER_SOURCE)
             ]
-            title = " ".join(pair[1 if language == "fr" else 0] for pair in rng.sample(WORDS, 3))
+            words = " ".join(pair[1 if language == "fr" else 0] for pair in rng.sample(WORDS, 3))
+            title = f"{words.capitalize()} ({number})"
             year = rng.randint(2000, 2024)
-            rows.append(
-                (
-                    Source(
-                        title=f"{title.capitalize()} ({number})",
-                        kind="article",
-                        language=language,
-                        published_on=date(year, rng.randint(1, 12), 1),
-                        published_precision="month",
-                        publisher_id=rng.choice(entities)[0],
-                        text=" ".join(sentences),
-                    ),
-                    sentences,
-                )
+            publisher_id, publisher = rng.choice(entities)
+            text = " ".join(sentences)
+            pk = rows.add(
+                title=title,
+                kind="article",
+                language=language,
+                published_on=date(year, rng.randint(1, 12), 1),
+                published_precision="month",
+                publisher_id=publisher_id,
+                text=text,
+                content_sha256=sha256_of(text),
+                search_text=search_document(title, *_known_as(publisher)),
+                created_at=START,
+                updated_at=START,
             )
-        with transaction.atomic():
-            for source, _sentences in rows:
-                source.content_sha256 = sha256_of(source.text)
-            created = Source.objects.bulk_create(source for source, _ in rows)
-            rebuild_source_search(Source, [s.pk for s in created], using="default")
-        made += [(source, sentences) for source, (_, sentences) in zip(created, rows, strict=True)]
+            made.append((pk, language, text, sentences))
+            if len(rows.rows) == BATCH:
+                rows.flush()
+        rows.flush()
+        reset_sequences(Source)
     return made
+
+
+def _fact_value(desk: Desk, subject: str, prop: str, value_type: str) -> tuple[dict, list[int]]:
+    """What a fact's versions mostly say: the same for every claim of the fact, whatever the
+    order claims are made in (its own random stream, seeded by the fact)."""
+    return _value(random.Random(f"{desk.seed}:{subject}:{prop}"), value_type, desk.entities)
 
 
 def _value(rng: random.Random, value_type: str, entities) -> tuple[dict, list[int]]:
     if value_type == ValueType.ENTITIES:
-        return {}, [rng.choice(entities)[0] for _ in range(rng.randint(1, 4))]
+        return {}, sorted({rng.choice(entities)[0] for _ in range(rng.randint(1, 4))})
     if value_type == ValueType.NUMBER:
         return {"value_number": Decimal(rng.randint(1, 500) * 1000)}, []
     if value_type == ValueType.DATE:
@@ -242,93 +326,246 @@ def _value(rng: random.Random, value_type: str, entities) -> tuple[dict, list[in
     return {}, []
 
 
-def _claims(rng: random.Random, count: int, entities, sources) -> int:
-    """``count`` new claims with their versions, in one transaction; returns the versions."""
-    claims, versions = [], []
+@dataclass
+class Made:
+    versions: int = 0
+    review_events: int = 0
+
+
+def _claims(desk: Desk, count: int) -> Made:
+    """``count`` new claims with their versions, review and history (written by ``flush``)."""
+    rng, entities, made = desk.rng, desk.entities, Made()
+    names = dict(entities)
+    drafts = []
     for _ in range(count):
         prop, value_type = rng.choice(PROPERTIES)
+        if prop:
+            # Of what, in which field: a subject's facts are many, as on a desk, where two
+            # claims of one fact are a duplicate to merge, not the rule.
+            prop = f"{prop} ({rng.choice(WORDS)[0]})"
         subject_id, subject = rng.choice(entities)
-        source, sentences = rng.choice(sources)
-        english = rng.choice(sentences) if source.language == "en" else None
+        _pk, language, _text, sentences = rng.choice(desk.sources)
+        english = rng.choice(sentences) if language == "en" else None
         other = rng.choice(entities)[1]
         statement = english or f"{subject} {prop or 'said'}: {_sentence(rng, 'en', subject, other)}"
-        claims.append(
-            Claim(
-                statement=statement,
-                subject_id=subject_id if value_type != ValueType.NONE else None,
-                property=prop,
-                property_key=normalize_name(prop),
-                value_type=value_type,
-            )
-        )
-        said = []
-        for _ in range(rng.choices([1, 2, 3, 4], weights=[4, 3, 2, 1])[0]):
-            source, sentences = rng.choice(sources)
+        # Spread over three years, in the order made; a claim's versions come within a month.
+        created = START + SPAN * (desk.made / desk.total) + timedelta(seconds=rng.randint(0, 3600))
+        desk.made += 1
+        fact = _fact_value(desk, subject, prop, value_type)
+        versions = []
+        for number in range(rng.choices([1, 2, 3, 4], weights=[4, 3, 2, 1])[0]):
+            source_id, source_language, text, sentences = rng.choice(desk.sources)
             quote = rng.choice(sentences)
-            start = source.text.index(quote)
-            values, members = _value(rng, value_type, entities)
-            said.append(
-                (
-                    Appearance(
-                        source=source,
-                        speaker_id=entities[_skewed(rng, len(entities))][0],
-                        attribution="paraphrase",
-                        quote=quote,
-                        start=start,
-                        end=start + len(quote),
-                        prefix=source.text[max(0, start - 32) : start],
-                        suffix=source.text[start + len(quote) : start + len(quote) + 32],
-                        **values,
-                    ),
-                    members,
+            start = text.index(quote)
+            values, members = fact if rng.random() < AGREEING else _value(rng, value_type, entities)
+            versions.append(
+                {
+                    "source_id": source_id,
+                    "speaker_id": entities[_skewed(rng, len(entities))][0],
+                    "attribution": "paraphrase",
+                    "quote": quote,
+                    "start": start,
+                    "end": start + len(quote),
+                    "prefix": text[max(0, start - 32) : start],
+                    "suffix": text[start + len(quote) : start + len(quote) + 32],
+                    "created_at": created + timedelta(days=rng.uniform(0, 30) * (number > 0)),
+                    **values,
+                    "members": members,
+                    "language": source_language,
+                }
+            )
+        claim = {
+            "statement": statement,
+            "subject_id": subject_id if value_type != ValueType.NONE else None,
+            "property": prop,
+            "property_key": normalize_name(prop),
+            "value_type": value_type,
+            "created_at": created,
+        }
+        drafts.append((claim, versions, _review(desk, created)))
+
+    # The search texts, by the services' own function, from what is in memory; the vectors
+    # of the batch in one query (PostgreSQL).
+    searched = []
+    for claim, versions, _steps in drafts:
+        texts = []
+        for version in sorted(versions, key=lambda v: (v["source_id"], v["start"])):
+            texts.append(
+                VersionText(
+                    version["quote"],
+                    version.get("value_text", ""),
+                    version["language"],
+                    _known_as(names[version["speaker_id"]]),
+                    [
+                        n
+                        for member in sorted(version["members"], key=names.get)
+                        for n in _known_as(names[member])
+                    ],
                 )
             )
-        versions.append(said)
-    with transaction.atomic():
-        Claim.objects.bulk_create(claims)
-        rows = []
-        for claim, said in zip(claims, versions, strict=True):
-            for appearance, _members in said:
-                appearance.claim = claim
-                rows.append(appearance)
-        Appearance.objects.bulk_create(rows)
-        through = Appearance.value_entities.through
-        through.objects.bulk_create(
-            through(appearance_id=appearance.pk, entity_id=member)
-            for said in versions
-            for appearance, members in said
-            for member in dict.fromkeys(members)
+        subject = _known_as(names[claim["subject_id"]]) if claim["subject_id"] else []
+        searched.append(search_row(claim["statement"], claim["property"], subject, texts))
+    vectors = _vectors([parts for _text, parts in searched])
+
+    claims, versions_, members_ = (
+        desk.rows(Claim),
+        desk.rows(Appearance),
+        desk.rows(Appearance.value_entities.through),
+    )
+    claim_history, version_history = (
+        desk.rows(Claim.history.model),
+        desk.rows(Appearance.history.model),
+    )
+    events = desk.rows(ReviewEvent)
+    for (claim, versions, steps), (text, _parts), vector in zip(
+        drafts, searched, vectors, strict=True
+    ):
+        created = claim["created_at"]
+        last = max([created, *(v["created_at"] for v in versions), *(step[0] for step in steps)])
+        final = {}
+        for _at, _actor, changes, _event in steps:
+            final.update(changes)
+        pk = claims.add(
+            **claim,
+            updated_at=steps[-1][0] if steps else created,
+            last_activity_at=last,
+            search_text=text,
+            search_vector=vector,
+            version=1 + len({step[0] for step in steps}),
+            **final,
         )
-        # The search texts, computed from what is in memory by the services' own function.
-        names = dict(entities)
-        claim_rows, version_rows = [], []
-        for claim, said in zip(claims, versions, strict=True):
-            texts = []
-            # In the order the services read them (versions by source and place, members by
-            # name), so that the texts are the ones ``refresh_search`` would write.
-            said = sorted(said, key=lambda pair: version_order(pair[0]))
-            for appearance, members in said:
-                version_rows.append(
-                    (appearance.pk, search_document(appearance.quote, appearance.value_text))
-                )
-                texts.append(
-                    VersionText(
-                        appearance.quote,
-                        appearance.value_text,
-                        appearance.source.language,
-                        _known_as(names[appearance.speaker_id]),
-                        [
-                            name
-                            for member in sorted(set(members), key=names.get)
-                            for name in _known_as(names[member])
-                        ],
-                    )
-                )
-            subject = _known_as(names[claim.subject_id]) if claim.subject_id else []
-            text, parts = search_row(claim.statement, claim.property, subject, texts)
-            claim_rows.append((claim.pk, text, parts))
-        write_search_rows(claim_rows, version_rows, using="default")
-    return len(rows)
+        claim_history.add(
+            **_tracked(claim_history, claim),
+            id=pk,
+            updated_at=created,
+            version=1,
+            history_date=created,
+            history_type="+",
+        )
+        for at, number, fields, actor in _history_of(steps):
+            claim_history.add(
+                **_tracked(claim_history, claim),
+                **fields,
+                id=pk,
+                updated_at=at,
+                version=number,
+                history_date=at,
+                history_type="~",
+                history_user_id=actor,
+            )
+        for version in versions:
+            members = version.pop("members")
+            version.pop("language")
+            version_pk = versions_.add(
+                **version,
+                claim_id=pk,
+                updated_at=version["created_at"],
+                search_text=search_document(version["quote"], version.get("value_text", "")),
+            )
+            version_history.add(
+                **_tracked(version_history, version),
+                id=version_pk,
+                claim_id=pk,
+                updated_at=version["created_at"],
+                history_date=version["created_at"],
+                history_type="+",
+            )
+            for member in members:
+                members_.add(appearance_id=version_pk, entity_id=member)
+            made.versions += 1
+        for at, actor, _changes, event in steps:
+            events.add(claim_id=pk, actor_id=actor, created_at=at, **event)
+            made.review_events += 1
+    return made
+
+
+def _tracked(rows: BulkRows, values: dict) -> dict:
+    return {name: value for name, value in values.items() if name in rows.index}
+
+
+def _history_of(steps):
+    """A claim's history rows after its creation: its fields after each moment its review
+    changed them (the steps of one moment are one save), the claim's version then, and who."""
+    state = {}
+    moments = itertools.groupby(steps, key=lambda step: step[0])
+    for version, (at, group) in enumerate(moments, start=2):
+        steps_then = list(group)
+        for _at, _actor, changes, _event in steps_then:
+            state.update(changes)
+        yield at, version, dict(state), steps_then[-1][1]
+
+
+def _review(desk: Desk, created: datetime) -> list[tuple[datetime, int, dict, dict]]:
+    """Where a claim's review stands: (when, who, the claim's fields after, the event) a step.
+    Most are new; some in review and assigned; a third reviewed with a verdict; a few archived."""
+    rng = desk.rng
+    draw = rng.random()
+    if draw < 0.55:
+        return []
+    reviewer = rng.choice(desk.reviewers)
+    started = created + timedelta(days=rng.uniform(1, 60))
+    start = (
+        started,
+        reviewer,
+        {"status": ClaimStatus.IN_REVIEW, "assignee_id": reviewer},
+        {
+            "action": ReviewAction.STATUS,
+            "old_value": ClaimStatus.NEW,
+            "new_value": ClaimStatus.IN_REVIEW,
+        },
+    )
+    if draw < 0.65:
+        return [start]
+    if draw < 0.97:
+        verdict = rng.choice(desk.verdicts)
+        done = started + timedelta(days=rng.uniform(0, 14))
+        fields = {"status": ClaimStatus.REVIEWED, "verdict_id": verdict.pk}
+        note = "Checked against the sources."
+        return [
+            start,
+            (
+                done,
+                reviewer,
+                fields,
+                {
+                    "action": ReviewAction.STATUS,
+                    "old_value": ClaimStatus.IN_REVIEW,
+                    "new_value": ClaimStatus.REVIEWED,
+                    "note": note,
+                },
+            ),
+            (
+                done,
+                reviewer,
+                fields,
+                {"action": ReviewAction.VERDICT, "new_value": verdict.label, "note": note},
+            ),
+        ]
+    archived = started + timedelta(days=rng.uniform(0, 30))
+    return [
+        start,
+        (
+            archived,
+            reviewer,
+            {"status": ClaimStatus.ARCHIVED},
+            {
+                "action": ReviewAction.STATUS,
+                "old_value": ClaimStatus.IN_REVIEW,
+                "new_value": ClaimStatus.ARCHIVED,
+                "note": "Out of scope.",
+            },
+        ),
+    ]
+
+
+def _vectors(parts: list[list[str]]) -> list[str | None]:
+    """The full-text vectors of claims (as text) from their six texts: PostgreSQL only."""
+    if connection.vendor != "postgresql" or not parts:
+        return [None] * len(parts)
+    config = search_config(settings.LANGUAGE_CODE[:2])
+    with connection.cursor() as cursor:
+        cursor.execute(VECTORS_SQL, [config, *map(list, zip(*parts, strict=True))])
+        return [vector for (vector,) in cursor.fetchall()]
 
 
 def _known_as(name: str) -> list[str]:

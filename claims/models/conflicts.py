@@ -50,6 +50,11 @@ class ConflictQuerySet(models.QuerySet):
     def open(self) -> "ConflictQuerySet":
         return self.filter(state=ConflictState.OPEN)
 
+    def of_versions(self, ids: list[int]) -> "ConflictQuerySet":
+        """Conflicts with either version among ``ids``: two index scans (an OR of the two
+        sides through a join would test every conflict)."""
+        return self.filter(Q(appearance_a_id__in=ids) | Q(appearance_b_id__in=ids))
+
     def involving(self, claims) -> "ConflictQuerySet":
         """Conflicts with a version among ``claims`` (a claim, or a queryset or list of ids),
         whichever claim the conflict is filed under: a conflict between two claims stating

@@ -9,7 +9,7 @@ from itertools import combinations
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -147,12 +147,21 @@ CONFLICT_FIELDS = [
 ]
 
 
+# A version's fields no comparison reads (its quote is read again in the rare rewrite of a
+# reopened decision's ranks).
+UNCOMPARED = ["quote", "prefix", "suffix", "search_text"]
+
+
 def fact_key(claim: Claim) -> str:
     """The key of the fact ``claim`` states: its subject, folded property and value type; an
     unstructured claim is a fact of its own."""
     if claim.value_type == ValueType.NONE or claim.subject_id is None:
         return f"claim:{claim.pk}"
-    return f"fact:{claim.subject_id}:{normalize_name(claim.property)}:{claim.value_type}"
+    return _structured_key(claim.subject_id, normalize_name(claim.property), claim.value_type)
+
+
+def _structured_key(subject_id: int, property_key: str, value_type: str) -> str:
+    return f"fact:{subject_id}:{property_key}:{value_type}"
 
 
 # Every fact at once: an import takes it alone, every other write of versions shares it.
@@ -222,31 +231,36 @@ class _Changes:
 
 def _fact_groups(claims: list[Claim]) -> dict[str, tuple[Claim, dict[int, Claim]]]:
     """Fact key → (the claim whose options compare it, its claims by id), for the facts
-    ``claims`` state; the claims locked, in id order (one query)."""
+    ``claims`` state; the claims locked, in id order (two queries)."""
     compared_by: dict[str, Claim] = {}
     for claim in claims:
         compared_by.setdefault(fact_key(claim), claim)
-    # A subject's claims with one of its facts' properties (and value types): a few more than
-    # the facts' claims, sorted out below. (Any subject with any property would read most of
-    # the desk for a batch of facts.) One term a subject: a batch of 500 claims stays under
-    # SQLite's limit on an expression's depth (1,000).
-    per_subject: dict[int, tuple[set, set]] = {}
-    for claim in claims:
-        if not fact_key(claim).startswith("claim:"):
-            keys, types = per_subject.setdefault(claim.subject_id, (set(), set()))
-            keys.add(normalize_name(claim.property))
-            types.add(claim.value_type)
-    found = Q(pk__in=[claim.pk for claim in claims])
-    for subject, (keys, types) in per_subject.items():
-        found |= Q(subject_id=subject, property_key__in=keys, value_type__in=types)
+    ids = {claim.pk for claim in claims}
+    structured = [claim for claim in claims if fact_key(claim).startswith("fact:")]
+    if structured:
+        # The claims of the subjects with one of the properties: a few more than the facts'
+        # claims (a subject's other facts of those properties), sorted out here, as tuples —
+        # one short query through the (subject, property key) index. (An OR of a term a fact
+        # was the engine's slowest part: Django's building it, then the planner's.)
+        candidates = Claim.objects.filter(
+            subject_id__in={claim.subject_id for claim in structured},
+            property_key__in={normalize_name(claim.property) for claim in structured},
+        ).values_list("pk", "subject_id", "property_key", "value_type")
+        ids |= {
+            pk
+            for pk, subject, key, value_type in candidates
+            if _structured_key(subject, key, value_type) in compared_by
+        }
     groups = {key: (claim, {}) for key, claim in compared_by.items()}
     # Locked in id order: two runs on one fact (two editors adding versions at once) would
     # otherwise both create the same new conflict, and a claim being marked reviewed counts
-    # its open conflicts under this lock.
-    for member in Claim.objects.filter(found).order_by("pk").select_for_update():
+    # its open conflicts under this lock. Without the search texts: long, and of no use here.
+    found = Claim.objects.filter(pk__in=ids).defer("search_text", "search_vector")
+    for member in found.order_by("pk").select_for_update():
         if (key := fact_key(member)) in groups:
             groups[key][1][member.pk] = member
-    return groups
+    # Each fact compared with its claim as just read (the caller's may hold a few fields).
+    return {key: (members[claim.pk], members) for key, (claim, members) in groups.items()}
 
 
 def _compare_fact(
@@ -391,12 +405,12 @@ def detect_facts(claims, *, by) -> DetectionResult:
     claim_of = {pk: member for _claim, members in groups.values() for pk, member in members.items()}
     result.claim_ids = set(claim_of)
     appearances: dict[int, list[Appearance]] = {}
-    for appearance in (
-        Appearance.objects.filter(claim__in=list(claim_of)).with_values().order_by("pk")
-    ):
+    # What a comparison reads: values, dates, the source's title and date, the entities.
+    compared = Appearance.objects.filter(claim__in=list(claim_of)).with_values()
+    for appearance in compared.defer(*UNCOMPARED).order_by("pk"):
         appearances.setdefault(appearance.claim_id, []).append(appearance)
     conflicts = (
-        Conflict.objects.involving(list(claim_of))
+        Conflict.objects.of_versions([a.pk for found in appearances.values() for a in found])
         .annotate(claim_a=F("appearance_a__claim_id"), claim_b=F("appearance_b__claim_id"))
         .order_by("pk")
     )

@@ -21,7 +21,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, claim=None, batch_size=500, **options):
-        claims = Claim.objects.order_by("pk")
+        # What tells a claim's fact (detect_facts reads the claims again, locked).
+        claims = Claim.objects.order_by("pk").only("value_type", "subject_id", "property")
         if claim is not None:
             claims = claims.filter(pk=claim)
             if not claims.exists():

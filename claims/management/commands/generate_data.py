@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.demo.generate import generate
@@ -6,7 +8,7 @@ from claims.demo.generate import generate
 class Command(BaseCommand):
     help = (
         "Add a large, realistic, deterministic corpus for benchmarks: N claims with entities, "
-        "sources and 1–4 versions each (same seed, same data)."
+        "sources, 1–4 versions each, their review, history and conflicts (same seed, same data)."
     )
 
     def add_arguments(self, parser):
@@ -16,10 +18,17 @@ class Command(BaseCommand):
     def handle(self, *args, claims, seed, **options):
         if claims < 1:
             raise CommandError("--claims must be at least 1.")
-        result = generate(claims=claims, seed=seed, progress=lambda text: self.stdout.write(text))
+        started = time.monotonic()
+
+        def progress(text: str) -> None:
+            self.stdout.write(f"[{time.monotonic() - started:7.1f} s] {text}")
+
+        result = generate(claims=claims, seed=seed, progress=progress)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Added {result.claims} claims, {result.versions} versions, "
-                f"{result.sources} sources and {result.entities} entities."
+                f"{result.sources} sources, {result.entities} entities, "
+                f"{result.review_events} review steps and {result.conflicts} conflicts "
+                f"in {time.monotonic() - started:.0f} s."
             )
         )
