@@ -73,10 +73,13 @@ class ClaimFilter(django_filters.FilterSet):
         widget=LookUpInput("claims:source-search"),
         help_text=_("Words of its title or publisher."),
     )
-    publisher = django_filters.ModelChoiceFilter(
+    # A look-up, not a list: a desk's publishers are thousands (every one an <option> made
+    # the page megabytes).
+    publisher = django_filters.CharFilter(
         label=_("Publisher"),
-        queryset=Entity.objects.filter(published_sources__isnull=False).distinct(),
         method="filter_publisher",
+        widget=LookUpInput("claims:entity-search"),
+        help_text=_("Any of its names or aliases."),
     )
     language = django_filters.ChoiceFilter(
         label=_("Source language"), choices=language_choices, method="filter_language"
@@ -153,7 +156,7 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.filter(subject__in=_entities_called(value))
 
     def filter_publisher(self, queryset, name, value):
-        return _with_version(queryset, source__publisher=value)
+        return _with_version(queryset, source__publisher__in=_entities_called(value))
 
     def filter_language(self, queryset, name, value: str):
         return _with_version(queryset, source__language=value)
