@@ -187,11 +187,11 @@ class ClaimFilter(django_filters.FilterSet):
         return _with_version(queryset, said | published)
 
     def filter_open_conflict(self, queryset, name, value):
-        open_conflicts = Conflict.objects.open().filter(
-            Q(appearance_a__claim=OuterRef("pk")) | Q(appearance_b__claim=OuterRef("pk"))
+        # A conflict with one of the claim's versions on either side: one EXISTS a side, each
+        # through the claim's versions and the side's index (one EXISTS with an OR of the
+        # sides through their joins tested every open conflict for every claim).
+        conflicts = Conflict.objects.open()
+        either = Exists(conflicts.filter(appearance_a__claim=OuterRef("pk"))) | Exists(
+            conflicts.filter(appearance_b__claim=OuterRef("pk"))
         )
-        return (
-            queryset.filter(Exists(open_conflicts))
-            if value
-            else queryset.exclude(Exists(open_conflicts))
-        )
+        return queryset.filter(either) if value else queryset.exclude(either)

@@ -61,7 +61,14 @@ class ConflictQuerySet(models.QuerySet):
         the same fact belongs to both."""
         if isinstance(claims, Claim):
             claims = [claims.pk]
-        return self.filter(Q(appearance_a__claim__in=claims) | Q(appearance_b__claim__in=claims))
+        # Each side through its own index, then together: an OR of the two sides through
+        # their joins tested every conflict (60-80 ms of every claim page at a million).
+        versions = Appearance.objects.filter(claim__in=claims).values("pk")
+        sides = Conflict.objects.order_by().values("pk")
+        either = sides.filter(appearance_a__in=versions).union(
+            sides.filter(appearance_b__in=versions)
+        )
+        return self.filter(pk__in=either)
 
 
 class Conflict(Timestamped):
