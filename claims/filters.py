@@ -2,7 +2,9 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
+from django.forms.utils import flatatt
 from django.urls import reverse_lazy
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .models import Appearance, Claim, ClaimStatus, Conflict, Entity, Source, Verdict
@@ -23,6 +25,26 @@ class LookUpInput(forms.TextInput):
 
     def __init__(self, lookup: str):
         super().__init__(attrs={"data-lookup-url": reverse_lazy(lookup), "autocomplete": "off"})
+
+
+class ManyOptionsSelect(forms.Select):
+    """A drop-down of many options (the 183 languages) written in one pass: Django renders a
+    template an option, which took 40 ms of every claims list."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            "<option value=\"{}\"{}>{}</option>",
+            (
+                (option["value"], " selected" if option["selected"] else "", option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
 
 
 def _entities_called(value: str) -> list:
@@ -82,7 +104,10 @@ class ClaimFilter(django_filters.FilterSet):
         help_text=_("Any of its names or aliases."),
     )
     language = django_filters.ChoiceFilter(
-        label=_("Source language"), choices=language_choices, method="filter_language"
+        label=_("Source language"),
+        choices=language_choices,
+        method="filter_language",
+        widget=ManyOptionsSelect,
     )
     subject = django_filters.CharFilter(
         label=_("Subject"),
