@@ -35,7 +35,7 @@ class ManyOptionsSelect(forms.Select):
         widget = self.get_context(name, value, attrs)["widget"]
         options = format_html_join(
             "",
-            "<option value=\"{}\"{}>{}</option>",
+            '<option value="{}"{}>{}</option>',
             (
                 (option["value"], " selected" if option["selected"] else "", option["label"])
                 for _group, group_options, _index in widget["optgroups"]

@@ -53,6 +53,7 @@ from .models import (
     ImportJob,
     Source,
 )
+from .pagination import EstimatingPaginator
 from .services import (
     Step,
     add_entity,
@@ -91,7 +92,7 @@ def _claim_rows(queryset):
 
 
 def _page(request, queryset, size=PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+    return EstimatingPaginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def _error_text(error: ValidationError) -> str:

@@ -4,6 +4,7 @@ export holds exactly the filtered list."""
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -348,11 +349,22 @@ def test_no_filter_lists_the_desks_rows(client, desk):
     before = len(client.get("/claims/").content)
     for number in range(40):
         publisher = add_entity(by=desk["editor"], name=f"Gazette {number}", kind="organization")
-        add_source(
-            by=desk["editor"], title=f"Edition {number}", language="fr", text="Un texte."
-        )
+        add_source(by=desk["editor"], title=f"Edition {number}", language="fr", text="Un texte.")
         change_source(source=Source.objects.get(title=f"Edition {number}"), by=desk["editor"],
                       publisher=publisher)  # fmt: skip
     page = client.get("/claims/").content.decode()
     assert "Gazette 7" not in page and "Edition 7" not in page
     assert abs(len(page) - before) < 200
+
+
+def test_a_long_list_is_counted_about(client, desk, monkeypatch, settings):
+    """Beyond what is counted exactly, the list says about how many (the planner's estimate
+    on PostgreSQL), and its pages still run."""
+    monkeypatch.setattr("claims.pagination.EXACT_UP_TO", 10)
+    page = body(client.get("/claims/"))
+    assert re.search(r"about [\d,]+ claims", page)
+    assert client.get("/claims/?page=2").status_code == 200
+    # A short one is counted exactly.
+    assert "3 claims" in body(client.get("/claims/?speaker=Ismail+Chekkori"))
+    client.cookies["django_language"] = "fr"
+    assert re.search(r"environ [\d  ]+ affirmations", body(client.get("/claims/")))
