@@ -34,6 +34,7 @@ from .models import (
     Verdict,
 )
 from .models.claims import SEARCH_NEWEST
+from .pagination import EstimatingPaginator
 from .services import (
     add_entity,
     add_evidence,
@@ -135,6 +136,10 @@ class ServiceAdmin(SafeAutocomplete, SimpleHistoryAdmin):
       text re-anchors quotes, a state changes only by a decision with its review event. The
       history of every row stays readable.
     """
+
+    # A million rows: the count is estimated beyond 10,000, and no second, unfiltered count.
+    paginator = EstimatingPaginator
+    show_full_result_count = False
 
     policy_actions: dict[str, str] = {}
 
@@ -923,6 +928,9 @@ class RatingMappingAdmin(ServiceAdmin):
 @admin.register(ReviewEvent)
 class ReviewEventAdmin(admin.ModelAdmin):
     """The review history: read, never written here."""
+
+    paginator = EstimatingPaginator
+    show_full_result_count = False
 
     list_display = ("created_at", "claim", "action", "old_value", "new_value", "actor")
     list_filter = ("action",)

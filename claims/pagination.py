@@ -11,30 +11,26 @@ EXACT_UP_TO = 10_000
 
 
 class EstimatingPaginator(Paginator):
-    """Counts a list exactly up to ``EXACT_UP_TO`` rows (a bounded count: it stops there),
-    and says *about* how many beyond, from PostgreSQL's planner. Counting a million claims
-    cost more than the rest of the page, and "about 1,000,000" tells a reader as much.
-    ``estimated`` says which it is; pages run to the estimate (a page past the real end is
-    empty)."""
+    """On PostgreSQL, counts a list exactly up to ``EXACT_UP_TO`` rows (a bounded count: it
+    stops there), and says *about* how many beyond, from the planner's estimate. Counting a
+    million claims cost more than the rest of the page, and "about 1,000,000" tells a reader
+    as much. ``estimated`` says which it is; pages run to the estimate (a page past the real
+    end is empty). SQLite counts exactly."""
 
     estimated = False
 
     @cached_property
     def count(self) -> int:
-        rows = self.object_list.order_by()
+        # The rows' ids only: a list's annotations (counts of versions) are not counted.
+        rows = self.object_list.order_by().values("pk")
+        if connections[rows.db].vendor != "postgresql":
+            return rows.count()  # SQLite: a desk's own, small database; no planner to ask
         counted = rows[: EXACT_UP_TO + 1].count()
         if counted <= EXACT_UP_TO:
             return counted
         self.estimated = True
-        return max(EXACT_UP_TO + 1, _rounded(_planned_rows(rows.values("pk"))))
-
-
-def _planned_rows(queryset) -> int:
-    """How many rows the planner expects ``queryset`` to give (an exact count elsewhere)."""
-    if connections[queryset.db].vendor != "postgresql":
-        return queryset.count()
-    plan = json.loads(queryset.explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
+        plan = json.loads(rows.explain(format="json"))
+        return max(EXACT_UP_TO + 1, _rounded(int(plan[0]["Plan"]["Plan Rows"])))
 
 
 def _rounded(number: int) -> int:
