@@ -702,6 +702,9 @@ class AppearanceAdmin(ServiceAdmin):
     }
     form = AppearanceForm
     list_display = ("__str__", "claim", "source", "speaker", "attribution", "rank", "start", "end")
+    # Newest first, by the primary key: the model's order (by claim, source and place) joins
+    # and sorts two million versions for a page of 100.
+    ordering = ("-pk",)
     list_filter = ("attribution", "rank", "source__language")
     list_select_related = ("claim", "source", "speaker")
     search_fields = ("quote", "claim__statement", "speaker__name", "source__title")

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.http import (
     Http404,
     HttpResponse,
@@ -53,7 +53,7 @@ from .models import (
     ImportJob,
     Source,
 )
-from .pagination import EstimatingPaginator
+from .pagination import EstimatingPaginator, count_about
 from .services import (
     Step,
     add_entity,
@@ -110,13 +110,16 @@ COUNTED_STATUS = {
 
 @login_required
 def dashboard(request):
-    by_status = dict(Claim.objects.values_list("status").annotate(count=Count("pk")))
-    counts = {status: by_status.get(status, 0) for status in ClaimStatus.values}
+    # Each count bounded, an estimate beyond (a GROUP BY read every claim: 450 ms a million).
+    counts = {
+        status: count_about(Claim.objects.filter(status=status)) for status in ClaimStatus.values
+    }
     context = {
         "status_counts": [
-            (status, COUNTED_STATUS[status](count), count) for status, count in counts.items()
+            (status, COUNTED_STATUS[status](count), count, estimated)
+            for status, (count, estimated) in counts.items()
         ],
-        "open_conflicts": Conflict.objects.open().count(),
+        "open_conflicts": count_about(Conflict.objects.open()),
         "mine": _claim_rows(
             Claim.objects.filter(assignee=request.user).exclude(status=ClaimStatus.ARCHIVED)
         )[:10],

@@ -148,6 +148,14 @@ class Conflict(Timestamped):
         verbose_name_plural = _("conflicts")
         permissions = [("decide_conflict", _("Can resolve, dismiss and reopen a conflict"))]
         ordering = ["created_at", "id"]
+        # The open conflicts' queue, oldest first: the few open among all ever detected.
+        indexes = [
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(state=ConflictState.OPEN),
+                name="conflict_open_idx",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(appearance_a__lt=F("appearance_b")),

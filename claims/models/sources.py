@@ -115,6 +115,7 @@ class Source(Timestamped):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="source_created_idx")]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="source_title_not_blank"),
             models.UniqueConstraint(
