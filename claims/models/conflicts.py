@@ -148,13 +148,19 @@ class Conflict(Timestamped):
         verbose_name_plural = _("conflicts")
         permissions = [("decide_conflict", _("Can resolve, dismiss and reopen a conflict"))]
         ordering = ["created_at", "id"]
-        # The open conflicts' queue, oldest first: the few open among all ever detected.
+        # The open conflicts (the few open among all ever detected): their queue, oldest
+        # first, and each claim's count of them on every list of claims.
         indexes = [
             models.Index(
                 fields=["created_at", "id"],
                 condition=Q(state=ConflictState.OPEN),
                 name="conflict_open_idx",
-            )
+            ),
+            models.Index(
+                fields=["claim"],
+                condition=Q(state=ConflictState.OPEN),
+                name="conflict_open_claim_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
