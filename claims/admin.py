@@ -33,7 +33,7 @@ from .models import (
     Source,
     Verdict,
 )
-from .models.claims import SEARCH_NEWEST
+from .models.claims import SEARCH_NEWEST, STATEMENT_ORDER
 from .pagination import EstimatingPaginator
 from .services import (
     add_entity,
@@ -586,7 +586,7 @@ class ClaimAdmin(ServiceAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    @admin.display(description=_("statement"), ordering="statement")
+    @admin.display(description=_("statement"), ordering=STATEMENT_ORDER)
     def short_statement(self, claim):
         return str(claim)
 

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .models import Appearance, Claim, ClaimStatus, Conflict, Entity, Source, Verdict
-from .models.claims import SEARCH_NEWEST
+from .models.claims import SEARCH_NEWEST, STATEMENT_ORDER
 from .text import language_choices, normalize_name, record_id, search_words
 
 
@@ -144,7 +144,7 @@ class ClaimFilter(django_filters.FilterSet):
         fields=(
             ("last_activity_at", "activity"),
             ("created_at", "created"),
-            ("statement", "statement"),
+            ("statement_order", "statement"),
         ),
         choices=[
             ("activity", _("Oldest activity first")),
@@ -190,6 +190,7 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset
 
     def filter_queryset(self, queryset):
+        queryset = queryset.annotate(statement_order=STATEMENT_ORDER)
         queryset = self._said_between(super().filter_queryset(queryset))
         if self.searching:
             queryset = queryset.search(self.form.cleaned_data["q"], newest=self.newest)
