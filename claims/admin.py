@@ -137,7 +137,7 @@ class ServiceAdmin(SafeAutocomplete, SimpleHistoryAdmin):
       history of every row stays readable.
     """
 
-    # A million rows: the count is estimated beyond 10,000, and no second, unfiltered count.
+    # A million rows: the count is estimated beyond 1,000, and no second, unfiltered count.
     paginator = EstimatingPaginator
     show_full_result_count = False
 

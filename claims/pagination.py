@@ -7,7 +7,7 @@ from django.db import connections
 from django.utils.functional import cached_property
 
 # Up to this many rows a list is counted; beyond, its count is the planner's estimate.
-EXACT_UP_TO = 10_000
+EXACT_UP_TO = 1_000
 
 
 def count_about(queryset) -> tuple[int, bool]:

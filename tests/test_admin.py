@@ -30,7 +30,7 @@ def admin_client(client, demo):
 
 @pytest.mark.parametrize(("app_label", "model_name"), REGISTERED)
 def test_change_lists_never_count_every_row(admin_client, monkeypatch, app_label, model_name):
-    """A change list counts at most 10,000 rows (then estimates), and never counts the whole
+    """A change list counts at most 1,000 rows (then estimates), and never counts the whole
     unfiltered table a second time: at a million claims, those counts were most of its time."""
     monkeypatch.setattr("claims.pagination.EXACT_UP_TO", 3)
     with CaptureQueriesContext(connection) as captured:

@@ -112,7 +112,7 @@ LIST_PAGES = [
     # session, user, count, the page (with their quote count and publisher).
     ("source list", lambda: reverse("claims:source-list"), 4),
     # session, user, a bounded count for each of the four statuses, open conflicts, my claims,
-    # recent activity (review steps, sources, versions, evidence). (Past 10,000 rows, each
+    # recent activity (review steps, sources, versions, evidence). (Past 1,000 rows, each
     # count also asks PostgreSQL's planner: never on a test's desk.)
     ("dashboard", lambda: reverse("claims:dashboard"), 12),
     # session, user, count, the page (conflicts with their claims and sources, or claims);
