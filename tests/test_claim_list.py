@@ -371,4 +371,4 @@ def test_a_long_list_is_counted_about(client, desk, monkeypatch):
     # A short one is counted exactly.
     assert "3 claims" in body(client.get("/claims/?speaker=Ismail+Chekkori"))
     client.cookies["django_language"] = "fr"
-    assert re.search(r"environ [\d  ]+ affirmations", body(client.get("/claims/")))
+    assert re.search(r"environ [\d\s]+ affirmations", body(client.get("/claims/")))

@@ -260,7 +260,9 @@ def _fact_groups(claims: list[Claim]) -> dict[str, tuple[Claim, dict[int, Claim]
         if (key := fact_key(member)) in groups:
             groups[key][1][member.pk] = member
     # Each fact compared with its claim as just read (the caller's may hold a few fields).
-    return {key: (members[claim.pk], members) for key, (claim, members) in groups.items()}
+    return {
+        key: (members.get(claim.pk, claim), members) for key, (claim, members) in groups.items()
+    }
 
 
 def _compare_fact(
