@@ -40,7 +40,7 @@ from claims.models import (
 )
 from claims.models.sources import sha256_of
 from claims.policy import SYSTEM
-from claims.services import detect_facts
+from claims.services import detect_in_batches
 from claims.services.base import service_context
 from claims.services.search import VECTORS_SQL, VersionText, search_config, search_row
 from claims.text import normalize_name, search_document
@@ -208,12 +208,13 @@ def generate(*, claims: int, seed: int = 1, progress=None) -> Generated:
         reset_sequences(*(writer.model for writer in desk.writers.values()))
         _analyze()
         # The conflicts, by the engine, as ``manage.py detect_conflicts`` finds them.
-        new = Claim.objects.filter(pk__gte=first_claim).order_by("pk")
-        last = 0
-        while batch := list(new.filter(pk__gt=last)[:500]):
-            result.conflicts += detect_facts(batch, by=SYSTEM).opened
-            last = batch[-1].pk
-            say(f"conflicts: {last - first_claim + 1} claims compared, {result.conflicts} opened")
+        result.conflicts = detect_in_batches(
+            Claim.objects.filter(pk__gte=first_claim),
+            by=SYSTEM,
+            progress=lambda scanned: (
+                scanned % 50_000 == 0 and say(f"conflicts: {scanned} claims compared")
+            ),
+        ).opened
     _analyze()
     return result
 

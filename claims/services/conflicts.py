@@ -434,6 +434,23 @@ def detect_facts(claims, *, by) -> DetectionResult:
     return result
 
 
+def detect_in_batches(claims, *, by, batch_size: int = 500, progress=None) -> DetectionResult:
+    """``detect_facts`` over every claim of ``claims`` (a queryset), a batch at a time, each
+    batch in its own transaction; ``progress(scanned)`` hears how far it is. A claim already
+    compared as part of an earlier batch's fact is skipped."""
+    # What tells a claim's fact (detect_facts reads the claims again, locked); keyset
+    # pagination: each batch is one short query, whatever the table's size.
+    claims = claims.order_by("pk").only("value_type", "subject_id", "property")
+    summary = DetectionResult()
+    scanned = last = 0
+    while batch := list(claims.filter(pk__gt=last)[:batch_size]):
+        summary += detect_facts([c for c in batch if c.pk not in summary.claim_ids], by=by)
+        scanned, last = scanned + len(batch), batch[-1].pk
+        if progress:
+            progress(scanned)
+    return summary
+
+
 def detect_conflicts_for_appearances(appearances, *, by) -> DetectionResult:
     """Run the engine on every fact touched by ``appearances`` (claims as ids too)."""
     claim_ids = {getattr(item, "claim_id", item) for item in appearances}

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from claims.models import Claim
 from claims.policy import SYSTEM
-from claims.services import DetectionResult, detect_facts
+from claims.services import detect_in_batches
 
 BAR_WIDTH = 30
 
@@ -21,33 +21,22 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, claim=None, batch_size=500, **options):
-        # What tells a claim's fact (detect_facts reads the claims again, locked).
-        claims = Claim.objects.order_by("pk").only("value_type", "subject_id", "property")
+        claims = Claim.objects.all()
         if claim is not None:
             claims = claims.filter(pk=claim)
             if not claims.exists():
                 raise CommandError(f"No claim has the id {claim}.")
         total = claims.count()
-        summary = DetectionResult()
-        scanned = 0
-        last_pk = 0
-        while True:
-            # Keyset pagination: each batch is one short query, whatever the table's size.
-            batch = list(claims.filter(pk__gt=last_pk)[:batch_size])
-            if not batch:
-                break
-            # The facts of a batch are compared in one run; a claim already compared as part
-            # of an earlier batch's fact is skipped.
-            summary += detect_facts(
-                [item for item in batch if item.pk not in summary.claim_ids], by=SYSTEM
-            )
-            scanned += len(batch)
-            last_pk = batch[-1].pk
-            self._progress(scanned, total)
+        summary = detect_in_batches(
+            claims,
+            by=SYSTEM,
+            batch_size=batch_size,
+            progress=lambda scanned: self._progress(scanned, total),
+        )
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Claims scanned: {scanned}. Conflicts opened: {summary.opened}, "
+                f"Claims scanned: {total}. Conflicts opened: {summary.opened}, "
                 f"closed: {summary.closed}, reopened: {summary.reopened}, "
                 f"updated: {summary.updated}, unchanged: {summary.unchanged}."
             )
