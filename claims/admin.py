@@ -123,7 +123,14 @@ class SafeAutocomplete:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ServiceAdmin(SafeAutocomplete, SimpleHistoryAdmin):
+class LongChangeLists:
+    """A million rows: the count is estimated beyond 1,000, and no second, unfiltered count."""
+
+    paginator = EstimatingPaginator
+    show_full_result_count = False
+
+
+class ServiceAdmin(LongChangeLists, SafeAutocomplete, SimpleHistoryAdmin):
     """What every ModelAdmin of the app shares.
 
     - Permissions: ``policy_actions`` names the policy action behind add, change and delete;
@@ -136,10 +143,6 @@ class ServiceAdmin(SafeAutocomplete, SimpleHistoryAdmin):
       text re-anchors quotes, a state changes only by a decision with its review event. The
       history of every row stays readable.
     """
-
-    # A million rows: the count is estimated beyond 1,000, and no second, unfiltered count.
-    paginator = EstimatingPaginator
-    show_full_result_count = False
 
     policy_actions: dict[str, str] = {}
 
@@ -929,11 +932,8 @@ class RatingMappingAdmin(ServiceAdmin):
 
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(admin.ModelAdmin):
+class ReviewEventAdmin(LongChangeLists, admin.ModelAdmin):
     """The review history: read, never written here."""
-
-    paginator = EstimatingPaginator
-    show_full_result_count = False
 
     list_display = ("created_at", "claim", "action", "old_value", "new_value", "actor")
     list_filter = ("action",)

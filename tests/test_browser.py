@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.servers.basehttp import WSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 
 from claims.models import Claim, Conflict, ReviewEvent, Source, Verdict
 
@@ -26,6 +29,21 @@ if not CHROMIUM.exists():
     )
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server on SQLite: the in-memory test database is one connection, which every
+    request shares with the test's thread. A threaded server let two requests use it at once
+    (a look-up still answering while a form is posted: "database table is locked", a test
+    failing once in a few runs); taken one at a time, they queue instead. (Without threads,
+    Django's server closes each connection after its answer: no browser keeps it busy.)"""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+if connection.vendor == "sqlite":
+    LiveServerThread.server_class = OneRequestAtATime
 
 # What a page shows after the server answered (a recorded claim, a decision) can take more
 # than the default 5 s on a busy machine: assertions wait up to 30 s for it.
@@ -112,6 +130,13 @@ def answered(page):
     can find the tables locked)."""
     page.evaluate("document.activeElement && document.activeElement.blur()")
     page.locator("#proposals[data-pending=false]").wait_for(state="attached")
+
+
+def open_source(page, base, source):
+    """``source``'s page, its record form ready to take a passage."""
+    page.goto(f"{base}/sources/{source.pk}/")
+    ready(page)
+    page.locator("#record-form[data-ready=true]").wait_for(state="attached")
 
 
 def select_passage(page, passage, *, release=True):
@@ -476,9 +501,7 @@ def test_recording_from_the_keyboard_alone(browser, desk):
     source = add_source(by=get_user_model().objects.get(username="editor"),
                         title="Communiqué au clavier", language="fr", text=SOURCE_TEXT)  # fmt: skip
     editor = log_in(browser, desk, "editor")
-    editor.goto(f"{desk}/sources/{source.pk}/")
-    ready(editor)
-    editor.locator("#record-form[data-ready=true]").wait_for(state="attached")
+    open_source(editor, desk, source)
     text = editor.locator("#source-text")
     text.focus()
     editor.keyboard.press("Control+Home")
@@ -583,9 +606,7 @@ def test_the_whole_journey_in_french(browser, desk):
 def test_a_recorded_quote_clicked_leads_to_its_claim(browser, desk):
     editor = log_in(browser, desk, "editor")
     source = Source.objects.get(title__contains="Marrakech")
-    editor.goto(f"{desk}/sources/{source.pk}/")
-    ready(editor)
-    editor.locator("#record-form[data-ready=true]").wait_for(state="attached")
+    open_source(editor, desk, source)
     quote = editor.locator("#source-text mark").first
     appearance = quote.get_attribute("data-appearances").split()[0]
     quote.click()
@@ -628,9 +649,7 @@ def test_a_refused_decision_comes_back_in_place(browser, desk):
 def test_the_value_field_takes_the_shape_of_the_value_type(browser, desk):
     editor = log_in(browser, desk, "editor")
     source = Source.objects.get(title__contains="Marrakech")
-    editor.goto(f"{desk}/sources/{source.pk}/")
-    ready(editor)
-    editor.locator("#record-form[data-ready=true]").wait_for(state="attached")
+    open_source(editor, desk, source)
     value = editor.locator("#id_value")
     kind = editor.get_by_label("New claim: value type")
     # A claim that states no value: no value field.
