@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
 from claims.models import Appearance, Claim, Conflict, ReviewEvent
@@ -14,10 +14,12 @@ from claims.policy import SYSTEM
 from claims.services import (
     current_value,
     detect_conflicts,
+    detect_in_batches,
     dismiss_conflict,
     flag_conflict,
     record_appearance,
     reopen_conflict,
+    rescan,
     resolve_conflict,
 )
 from tests.factories import make_claim, make_entity, make_source, make_user
@@ -374,3 +376,111 @@ def test_deleting_an_entity_listed_in_a_version_compares_the_versions_again(revi
     claim = Claim.objects.get(subject__name="Africa Focus Group", property="co-chairs")
     conflict = Conflict.objects.involving(claim).get()
     assert (conflict.state, conflict.resolution) == ("resolved", "now_agree")
+
+
+def _engine_state():
+    """What the engine decides: every conflict and every version's rank (not the times)."""
+    conflicts = Conflict.objects.values_list(
+        "appearance_a", "appearance_b", "origin", "state", "resolution", "fingerprint", "kind"
+    )
+    return set(conflicts), set(Appearance.objects.values_list("pk", "rank", "version"))
+
+
+def _counts(result):
+    return result.opened, result.closed, result.reopened, result.updated
+
+
+@pytest.fixture
+def out_of_step(countries):
+    """Facts of every kind, brought in step by the services, then changed behind the engine's
+    back (as a restore from a backup or a fix in SQL would): a set that comes to differ, a
+    date conflict whose versions come to agree, a decided conflict whose version changes, an
+    open number conflict whose value changes but still differs, a claim moved to another
+    property, a fact whose claims' options differ, and what must stay as it is (a conflict
+    flagged by hand, an unstructured claim, a claim without versions)."""
+    us, niger, morocco, italy = countries.values()
+    reviewer = make_user("reviewer")
+    chairs = make_claim(value_type="entities", property="co-chairs")
+    twin = make_claim(value_type="entities", subject=chairs.subject, property="Co-Chairs")
+    version(chairs, us, niger)
+    drifting = version(twin, us, niger)
+
+    founded = make_claim(value_type="date", property="founded")
+    version(founded, value_date=datetime.date(2019, 1, 1), value_date_precision="year")
+    late = version(founded, value_date=datetime.date(2020, 1, 1), value_date_precision="year")
+    version(founded, value_date=datetime.date(2019, 5, 1), value_date_precision="month")
+
+    members = make_claim(value_type="number", property="members")
+    kept = version(members, value_number=12)
+    beaten = version(members, value_number=14)
+    decided = Conflict.objects.involving(members).get()
+    resolve_conflict(conflict=decided, by=reviewer, note="The newer count.", prevailing=kept)
+
+    staff = make_claim(value_type="number", property="staff")
+    version(staff, value_number=300)
+    recount = version(staff, value_number=350)
+
+    budget = make_claim(value_type="number", property="budget", tolerance=10)
+    strict = make_claim(value_type="number", subject=budget.subject, property="budget")
+    version(budget, value_number=100)
+    version(strict, value_number=105)  # compared with its own options: a conflict
+
+    ratified = make_claim(value_type="boolean", property="ratified")
+    moved = make_claim(value_type="boolean", subject=ratified.subject, property="ratified")
+    version(ratified, value_boolean=True)
+    version(moved, value_boolean=False)
+
+    free = make_claim()
+    a, b = version(free), version(free)
+    flag_conflict(appearance_a=a, appearance_b=b, detail="They differ in tone.", by=reviewer)
+    make_claim(value_type="text", property="motto")
+
+    assert Conflict.objects.count() == 7
+    Appearance.value_entities.through.objects.filter(appearance=drifting, entity=niger).update(
+        entity=italy
+    )
+    Appearance.objects.filter(pk=late.pk).update(value_date=datetime.date(2019, 1, 1))
+    Appearance.objects.filter(pk=beaten.pk).update(value_number=15)
+    Appearance.objects.filter(pk=recount.pk).update(value_number=400)
+    Claim.objects.filter(pk=moved.pk).update(property="signed", property_key="signed")
+
+
+def test_a_rescan_writes_what_the_engine_would_and_nothing_more(out_of_step):
+    # The engine over every claim, as the oracle, then undone.
+    with transaction.atomic():
+        expected = detect_in_batches(Claim.objects.all(), by=SYSTEM)
+        decided = _engine_state()
+        transaction.set_rollback(True)
+    assert _counts(expected) == (1, 4, 1, 1)  # closed: two of dates, the move, the budget
+
+    result = rescan(by=SYSTEM)
+    assert _counts(result) == _counts(expected)
+    assert result.unchanged == expected.unchanged
+    assert _engine_state() == decided
+    reopened = Conflict.objects.get(resolution="", appearance_a__claim__property="members")
+    assert reopened.state == "open"
+    assert set(reopened.appearance_a.claim.appearances.values_list("rank", flat=True)) == {"normal"}
+    assert _counts(rescan(by=SYSTEM)) == (0, 0, 0, 0)
+    assert _counts(detect_in_batches(Claim.objects.all(), by=SYSTEM)) == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("facts", [2, 20])
+def test_a_rescan_of_facts_in_step_reads_and_writes_the_same_whatever_their_number(
+    countries, django_assert_max_num_queries, facts
+):
+    us, niger, *_ = countries.values()
+    for _ in range(facts):
+        claim = make_claim(value_type="entities")
+        version(claim, us, niger)
+        version(claim, us)
+    # The conflicts, then every claim with its versions (savepoint and release around it).
+    with django_assert_max_num_queries(4):
+        result = rescan(by=SYSTEM)
+    assert (result.unchanged, _counts(result)) == (facts, (0, 0, 0, 0))
+
+
+def test_the_command_rescans_with_a_progress_bar(out_of_step, capsys):
+    call_command("detect_conflicts")
+    output = capsys.readouterr().out
+    assert f"{Claim.objects.count()}/{Claim.objects.count()} claims" in output
+    assert "Conflicts opened: 1, closed: 4, reopened: 1, updated: 1" in output

@@ -40,7 +40,7 @@ from claims.models import (
 )
 from claims.models.sources import sha256_of
 from claims.policy import SYSTEM
-from claims.services import detect_in_batches
+from claims.services import rescan
 from claims.services.base import service_context
 from claims.services.search import VECTORS_SQL, VersionText, search_config, search_row
 from claims.text import normalize_name, search_document
@@ -195,7 +195,6 @@ def generate(*, claims: int, seed: int = 1, progress=None) -> Generated:
         result.sources = len(sources)
         say(f"{result.sources} sources")
         desk = Desk(rng, seed, entities, sources, _reviewers(), list(Verdict.objects.all()), claims)
-        first_claim = desk.rows(Claim).next_id
         for start in range(0, claims, BATCH):
             count = min(BATCH, claims - start)
             with transaction.atomic():
@@ -208,12 +207,10 @@ def generate(*, claims: int, seed: int = 1, progress=None) -> Generated:
         reset_sequences(*(writer.model for writer in desk.writers.values()))
         _analyze()
         # The conflicts, by the engine, as ``manage.py detect_conflicts`` finds them.
-        result.conflicts = detect_in_batches(
-            Claim.objects.filter(pk__gte=first_claim),
+        result.conflicts = rescan(
             by=SYSTEM,
-            progress=lambda scanned: (
-                scanned % 50_000 == 0 and say(f"conflicts: {scanned} claims compared")
-            ),
+            progress=lambda scanned: say(f"conflicts: {scanned} claims compared"),
+            every=50_000,
         ).opened
     _analyze()
     return result

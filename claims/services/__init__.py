@@ -38,6 +38,7 @@ from .evidence import add_evidence, change_evidence, remove_evidence
 from .history import Activity, TimelineEntry, claim_timeline, recent_activity
 from .imports import export_desk, import_records, run_import_job, start_import
 from .merging import merge_claims
+from .rescan import rescan
 from .review import change_conflict, flag_conflict, record_event
 from .search import (
     Proposal,
@@ -139,6 +140,7 @@ __all__ = [
     "remove_evidence",
     "reopen",
     "reopen_conflict",
+    "rescan",
     "resolve_conflict",
     "save_rating_mapping",
     "save_verdict",

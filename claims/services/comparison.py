@@ -52,11 +52,10 @@ def _quoted(version: Version) -> str:
     return f"«{version.label}»"
 
 
-def compare_entity_sets(a: Version, b: Version) -> tuple[str, frozenset, frozenset] | None:
-    """Members compare by entity, so two spellings of one entity never differ."""
+def compare_entity_sets(a: Version, b: Version) -> tuple[str, frozenset, frozenset]:
+    """How two sets that differ differ. Members compare by entity, so two spellings of one
+    entity never differ."""
     only_a, only_b = a.value - b.value, b.value - a.value
-    if not only_a and not only_b:
-        return None
     names = {**a.names, **b.names}
 
     def listed(member: int, by: Version, not_by: Version) -> str:
@@ -121,6 +120,36 @@ def timing_of(a: Version, b: Version, changes_over_time: bool = True) -> tuple[s
     ) % {"a": _quoted(a), "a_date": a.as_of.label(), "b": _quoted(b), "b_date": b.as_of.label()}
 
 
+def differ(
+    a: Version,
+    b: Version,
+    *,
+    value_type: str,
+    tolerance: Decimal | None = None,
+    compare_text: bool = False,
+    changes_over_time: bool = True,
+) -> bool:
+    """Whether two versions of one fact disagree (``compare`` says how; this is the cheap
+    test a rescan of every fact runs). Whether the fact ``changes_over_time`` says when they
+    hold, not whether they differ.
+
+    A version with no value says nothing and never conflicts. Free text conflicts only when the
+    claim opts in (``compare_text``): otherwise it is for people to judge."""
+    if a.value is None or b.value is None:
+        return False
+    if value_type == ValueType.ENTITIES:
+        return a.value != b.value
+    if value_type == ValueType.NUMBER:
+        return numbers_differ(a.value, b.value, tolerance)
+    if value_type == ValueType.DATE:
+        return dates_differ(a.value, b.value)
+    if value_type == ValueType.TEXT:
+        return compare_text and texts_differ(a.value, b.value)
+    if value_type == ValueType.BOOLEAN:
+        return a.value != b.value
+    return False
+
+
 def compare(
     a: Version,
     b: Version,
@@ -130,31 +159,14 @@ def compare(
     compare_text: bool = False,
     changes_over_time: bool = True,
 ) -> Difference | None:
-    """What differs between two versions of one fact, or None when they agree.
-
-    A version with no value says nothing and never conflicts. Free text conflicts only when the
-    claim opts in (``compare_text``): otherwise it is for people to judge."""
-    if a.value is None or b.value is None:
+    """What differs between two versions of one fact, in plain words, or None when they agree
+    (``differ``)."""
+    if not differ(a, b, value_type=value_type, tolerance=tolerance, compare_text=compare_text):
         return None
     only_a = only_b = frozenset()
     if value_type == ValueType.ENTITIES:
-        found = compare_entity_sets(a, b)
-        if found is None:
-            return None
-        detail, only_a, only_b = found
+        detail, only_a, only_b = compare_entity_sets(a, b)
     else:
-        if value_type == ValueType.NUMBER:
-            differ = numbers_differ(a.value, b.value, tolerance)
-        elif value_type == ValueType.DATE:
-            differ = dates_differ(a.value, b.value)
-        elif value_type == ValueType.TEXT:
-            differ = compare_text and texts_differ(a.value, b.value)
-        elif value_type == ValueType.BOOLEAN:
-            differ = a.value != b.value
-        else:
-            differ = False
-        if not differ:
-            return None
         detail = _("%(a)s says %(a_value)s; %(b)s says %(b_value)s.") % {
             "a": _quoted(a),
             "a_value": describe(a.value),

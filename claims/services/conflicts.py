@@ -32,7 +32,7 @@ from claims.models import (
 from claims.text import normalize_name
 
 from .base import history_in_bulk, insert_rows, record_history, save_as, service
-from .comparison import Difference, Version, agreed_value, compare, describe
+from .comparison import Difference, Version, agreed_value, compare, describe, differ
 from .review import record_event
 from .versioning import save_bumped
 
@@ -265,6 +265,30 @@ def _fact_groups(claims: list[Claim]) -> dict[str, tuple[Claim, dict[int, Claim]
     }
 
 
+def _differences(versions: dict[int, Version], claim: Claim, existing: dict):
+    """Each pair of ``versions`` that differ, compared with ``claim``'s options: (the pair,
+    its fingerprint, its conflict or None), the conflict popped from ``existing`` (conflicts
+    by pair) — what is left there no longer differs. How they differ is not worked out
+    (``compare``): most pairs have their conflict already."""
+    options = claim.comparison_options()
+    for a_id, b_id in combinations(sorted(versions), 2):
+        a, b = versions[a_id], versions[b_id]
+        if differ(a, b, **options):
+            conflict = existing.pop((a_id, b_id), None)
+            yield (a_id, b_id), fingerprint(a, b, claim), conflict
+
+
+def _in_step(conflict, print_: str) -> bool:
+    """Whether the conflict of a pair that differs is as the engine would write it."""
+    return conflict.origin == ConflictOrigin.MANUAL or conflict.fingerprint == print_
+
+
+def _left_alone(conflict) -> bool:
+    """Whether the engine leaves the conflict of a pair that no longer differs as it is: one
+    flagged by hand, or one already closed, is for people."""
+    return conflict.origin == ConflictOrigin.MANUAL or conflict.state != ConflictState.OPEN
+
+
 def _compare_fact(
     claim: Claim,
     appearances: list[Appearance],
@@ -277,15 +301,11 @@ def _compare_fact(
     ``changes`` what brings its conflicts (``existing``, by pair) in step."""
     versions = versions_of(appearances, claim.value_type)
     by_id = {appearance.pk: appearance for appearance in appearances}
-    for a_id, b_id in combinations(sorted(versions), 2):
-        a, b = versions[a_id], versions[b_id]
-        difference = compare(a, b, **claim.comparison_options())
-        conflict = existing.pop((a_id, b_id), None)
-        if difference is None:
-            if conflict is not None:
-                existing[(a_id, b_id)] = conflict  # handled below, with the pairs that agree
+    for (a_id, b_id), print_, conflict in _differences(versions, claim, existing):
+        if conflict is not None and _in_step(conflict, print_):
+            result.unchanged += 1
             continue
-        print_ = fingerprint(a, b, claim)
+        difference = compare(versions[a_id], versions[b_id], **claim.comparison_options())
         if conflict is None:
             conflict = Conflict(
                 claim_id=by_id[a_id].claim_id,
@@ -296,8 +316,6 @@ def _compare_fact(
             _apply_difference(conflict, difference, print_)
             changes.to_create.append(conflict)
             result.opened += 1
-        elif conflict.origin == ConflictOrigin.MANUAL or conflict.fingerprint == print_:
-            result.unchanged += 1
         elif conflict.state == ConflictState.OPEN:
             _apply_difference(conflict, difference, print_)
             conflict.updated_at = now
@@ -324,7 +342,7 @@ def _compare_fact(
     # What is left no longer differs: the versions agree, or are no longer of the same fact.
     # The tracker's notes are kept in the catalogue's English; pages show them translated.
     for (a_id, b_id), conflict in existing.items():
-        if conflict.origin == ConflictOrigin.MANUAL or conflict.state != ConflictState.OPEN:
+        if _left_alone(conflict):
             result.unchanged += 1
             continue
         both_here = a_id in versions and b_id in versions

@@ -24,7 +24,7 @@ from claims.models.claims import (
 )
 from claims.text import normalize_name, search_document, search_words
 
-from .comparison import Version, compare
+from .comparison import Version, differ
 from .conflicts import stated_value
 
 BATCH = 500
@@ -452,14 +452,13 @@ def _same_value(claim: Claim, versions, stated) -> bool:
     """Whether one of ``versions`` states ``stated``, the way the engine compares values."""
     ours = Version(0, "", stated)
     return any(
-        compare(
+        not differ(
             ours,
             Version(v.pk, "", value),
             value_type=claim.value_type,
             tolerance=claim.tolerance,
             compare_text=True,
         )
-        is None
         for v in versions
         if (value := stated_value(v, claim.value_type)) is not None
     )

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from claims.models import Claim
 from claims.policy import SYSTEM
-from claims.services import detect_in_batches
+from claims.services import detect_in_batches, rescan
 
 BAR_WIDTH = 30
 
@@ -17,7 +17,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--claim", type=int, help="Scan only this claim (by id).")
         parser.add_argument(
-            "--batch-size", type=int, default=500, help="Claims read per batch (default 500)."
+            "--batch-size",
+            type=int,
+            default=500,
+            help="Facts brought in step per transaction (default 500).",
         )
 
     def handle(self, *args, claim=None, batch_size=500, **options):
@@ -27,12 +30,11 @@ class Command(BaseCommand):
             if not claims.exists():
                 raise CommandError(f"No claim has the id {claim}.")
         total = claims.count()
-        summary = detect_in_batches(
-            claims,
-            by=SYSTEM,
-            batch_size=batch_size,
-            progress=lambda scanned: self._progress(scanned, total),
-        )
+        progress = lambda scanned: self._progress(scanned, total)  # noqa: E731
+        if claim is None:
+            summary = rescan(by=SYSTEM, progress=progress, batch_size=batch_size)
+        else:
+            summary = detect_in_batches(claims, by=SYSTEM, progress=progress)
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(
