@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import polib
@@ -19,7 +20,12 @@ class Command(BaseCommand):
                 untranslated = len(catalog.untranslated_entries())
                 if untranslated:
                     raise CommandError(f"{po_path}: {untranslated} messages are not translated.")
-                catalog.save_as_mofile(str(po_path.with_suffix(".mo")))
+                # Written aside, then renamed: a test run started beside this one (CI runs
+                # two) reads the old file or the new one, never half of one.
+                mo_path = po_path.with_suffix(".mo")
+                partial = mo_path.with_name(f".{mo_path.name}.{os.getpid()}")
+                catalog.save_as_mofile(str(partial))
+                os.replace(partial, mo_path)
                 compiled += 1
                 self.stdout.write(f"{po_path}: {len(catalog)} messages")
         if not compiled:
