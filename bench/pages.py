@@ -158,22 +158,32 @@ def full_rescan() -> dict:
     }
 
 
-def export(client: Client) -> dict:
-    """The CSV export of about 100,000 claims (the newest), streamed: its peak memory."""
-    url = "/claims/export.csv?status=in_review"
-    tracemalloc.start()
-    started = time.perf_counter()
-    response = client.get(url)
+def _stream(client: Client, url: str) -> tuple[int, int]:
+    """Read a streamed response to its end: (bytes, lines)."""
     size = rows = 0
-    for chunk in response.streaming_content:
+    for chunk in client.get(url).streaming_content:
         size += len(chunk)
         rows += chunk.count(b"\n")
+    return size, rows
+
+
+def export(client: Client) -> dict:
+    """The CSV export of about 100,000 claims (the newest), streamed: its speed, then its peak
+    memory in a second run (tracing every allocation slows Python several times)."""
+    url = "/claims/export.csv?status=in_review"
+    started = time.perf_counter()
+    size, rows = _stream(client, url)
     seconds = time.perf_counter() - started
+    tracemalloc.start()
+    _stream(client, url)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return {
         "figure": f"CSV export, {rows:,} rows",
-        "value": f"{seconds:.1f} s, {size / 1e6:.0f} MB sent, peak {peak / 1e6:.0f} MB",
+        "value": (
+            f"{seconds:.1f} s ({seconds / max(rows, 1) * 1000:.2f} ms a row), "
+            f"{size / 1e6:.0f} MB sent, peak {peak / 1e6:.0f} MB"
+        ),
         "seconds": seconds,
         "peak_bytes": peak,
         "target": "streamed: peak far below the file",
