@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef
 from django.http import (
     Http404,
     HttpResponse,
@@ -544,9 +544,7 @@ def entity_detail(request, pk):
     made = Claim.objects.filter(
         Exists(Appearance.objects.filter(claim=OuterRef("pk"), speaker=entity))
     )
-    conflicts = Conflict.objects.filter(
-        Q(appearance_a__speaker=entity) | Q(appearance_b__speaker=entity)
-    ).select_related("claim")
+    conflicts = Conflict.objects.said_by(entity).select_related("claim")
     context = {
         "entity": entity,
         "aliases": entity.aliases.all(),

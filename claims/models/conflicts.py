@@ -55,6 +55,13 @@ class ConflictQuerySet(models.QuerySet):
         sides through a join would test every conflict)."""
         return self.filter(Q(appearance_a_id__in=ids) | Q(appearance_b_id__in=ids))
 
+    def said_by(self, entity) -> "ConflictQuerySet":
+        """Conflicts with a version said by ``entity``: each side tested against the speaker's
+        versions' ids (an OR of the sides through their joins would join every conflict to
+        its two versions first)."""
+        versions = Appearance.objects.filter(speaker=entity).values("pk")
+        return self.filter(Q(appearance_a__in=versions) | Q(appearance_b__in=versions))
+
     def involving(self, claims) -> "ConflictQuerySet":
         """Conflicts with a version among ``claims`` (a claim, or a queryset or list of ids),
         whichever claim the conflict is filed under: a conflict between two claims stating
