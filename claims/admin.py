@@ -546,7 +546,7 @@ class ClaimAdmin(ServiceAdmin):
         "property",
         "assignee",
         "appearance_count",
-        "open_conflict_count",
+        "open_conflicts",
         "updated_at",
     )
     list_filter = ("status", "verdict", "value_type")
@@ -596,10 +596,6 @@ class ClaimAdmin(ServiceAdmin):
     @admin.display(description=_("versions"), ordering="appearance_count")
     def appearance_count(self, claim):
         return claim.appearance_count
-
-    @admin.display(description=_("open conflicts"), ordering="open_conflict_count")
-    def open_conflict_count(self, claim):
-        return claim.open_conflict_count
 
     @admin.display(description=_("current value"))
     def current_value(self, claim):

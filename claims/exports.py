@@ -101,7 +101,7 @@ def claims_csv(claims, *, link: Callable[[str], str]) -> Iterator[str]:
             current.text,
             len(versions),
             len({version.source_id for version in versions}),
-            claim.open_conflict_count,
+            claim.open_conflicts,
             claim.assignee.get_username() if claim.assignee else "",
             claim.last_activity_at.isoformat(),
             link(reverse("claims:claim-detail", args=[claim.pk])),
@@ -164,7 +164,7 @@ def claim_json(claim: Claim) -> dict:
         "value_type": claim.value_type,
         "tolerance": None if claim.tolerance is None else str(claim.tolerance),
         "assignee": claim.assignee.get_username() if claim.assignee else None,
-        "open_conflicts": claim.open_conflict_count,
+        "open_conflicts": claim.open_conflicts,
         "updated_at": claim.updated_at.isoformat(),
         "versions": [
             {

@@ -7,7 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .models import Appearance, Claim, ClaimStatus, Conflict, Entity, Source, Verdict
+from .models import Appearance, Claim, ClaimStatus, Entity, Source, Verdict
 from .models.claims import SEARCH_NEWEST, STATEMENT_ORDER
 from .text import language_choices, normalize_name, record_id, search_words
 
@@ -218,11 +218,6 @@ class ClaimFilter(django_filters.FilterSet):
         return _with_version(queryset, said | published)
 
     def filter_open_conflict(self, queryset, name, value):
-        # A conflict with one of the claim's versions on either side: one EXISTS a side, each
-        # through the claim's versions and the side's index (one EXISTS with an OR of the
-        # sides through their joins tested every open conflict for every claim).
-        conflicts = Conflict.objects.open()
-        either = Exists(conflicts.filter(appearance_a__claim=OuterRef("pk"))) | Exists(
-            conflicts.filter(appearance_b__claim=OuterRef("pk"))
-        )
-        return queryset.filter(either) if value else queryset.exclude(either)
+        # The count the services keep on the claim (the conflicts' two sides looked through
+        # for every claim of a speaker took a second at a million claims).
+        return queryset.filter(open_conflicts__gt=0) if value else queryset.filter(open_conflicts=0)

@@ -23,6 +23,33 @@ def test_settings(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def open_conflicts_counted(request):
+    """After every test that wrote to the database, each claim's ``open_conflicts`` is what
+    its conflicts say: every write path of the suite checks the count the services keep."""
+    used = [name for name in ("transactional_db", "db") if name in request.fixturenames]
+    if not used:
+        yield
+        return
+    # Set up here, the database is torn down after this check.
+    request.getfixturevalue(used[0])
+    yield
+    from django.db.models import Q
+
+    from claims.models import Claim, Conflict
+
+    counted = {}
+    for sides in Conflict.objects.open().values_list("appearance_a__claim", "appearance_b__claim"):
+        for claim in set(sides):
+            counted[claim] = counted.get(claim, 0) + 1
+    kept = dict(
+        Claim.objects.filter(Q(open_conflicts__gt=0) | Q(pk__in=counted)).values_list(
+            "pk", "open_conflicts"
+        )
+    )
+    assert kept == {pk: counted.get(pk, 0) for pk in kept}, "open conflicts kept ≠ counted"
+
+
 class DemoSnapshot:
     """The rows load_demo writes, taken the first time a test asks for the demo and put back
     with plain INSERTs for every later test: the services take about a second a test to

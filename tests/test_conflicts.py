@@ -13,6 +13,7 @@ from claims.models import Appearance, Claim, Conflict, ReviewEvent
 from claims.policy import SYSTEM
 from claims.services import (
     current_value,
+    delete_appearance,
     detect_conflicts,
     detect_in_batches,
     dismiss_conflict,
@@ -21,6 +22,7 @@ from claims.services import (
     reopen_conflict,
     rescan,
     resolve_conflict,
+    update_appearance,
 )
 from tests.factories import make_claim, make_entity, make_source, make_user
 
@@ -269,11 +271,11 @@ def test_detection_costs_the_same_queries_for_3_and_30_versions(
         Appearance.objects.create(claim=co_chairs, source=source).value_entities.set([member])
     # savepoint, the fact's advisory lock (PostgreSQL only), the fact group's claims found then
     # locked, versions, their entities, existing conflicts, the claims' last activity, insert
-    # the conflicts and their history, insert the review events, release: 12, whatever the
-    # pairs. (SQLite splits
+    # the conflicts and their history, the claims' open conflicts counted, insert the review
+    # events, release: 13, whatever the pairs. (SQLite splits
     # a bulk write of thousands of rows into batches of 999 parameters; that is the driver's
     # limit, not a query per pair.)
-    bound = 12 if connection.vendor == "postgresql" else 11
+    bound = 13 if connection.vendor == "postgresql" else 12
     with django_assert_max_num_queries(bound):
         detect_conflicts(co_chairs, by=SYSTEM)
     assert Conflict.objects.count() == versions - 1
@@ -484,3 +486,66 @@ def test_the_command_rescans_with_a_progress_bar(out_of_step, capsys):
     output = capsys.readouterr().out
     assert f"{Claim.objects.count()}/{Claim.objects.count()} claims" in output
     assert "Conflicts opened: 1, closed: 4, reopened: 1, updated: 1" in output
+
+
+def test_a_speakers_page_lists_the_conflicts_of_what_they_said_on_either_side(
+    client, co_chairs, countries
+):
+    us, niger, morocco, italy = countries.values()
+    minister, envoy = make_entity(name="A minister", kind="person"), make_entity(name="An envoy")
+    version(co_chairs, us, niger, speaker=minister)
+    version(co_chairs, us, italy, speaker=envoy)
+    other = make_claim(value_type="number", property="members")
+    version(other, value_number=3, speaker=envoy)
+    version(other, value_number=4)
+    client.force_login(make_user("editor"))
+    pages = {
+        speaker: client.get(reverse("claims:entity-detail", args=[speaker.pk])).content.decode()
+        for speaker in (minister, envoy)
+    }
+    # The minister's version is side a of one conflict; the envoy's, side b of it and side a
+    # of the other.
+    listed = {
+        speaker: {
+            conflict.pk for conflict in Conflict.objects.all() if f"#conflict-{conflict.pk}" in page
+        }
+        for speaker, page in pages.items()
+    }
+    assert len(listed[minister]) == 1 and len(listed[envoy]) == 2
+    assert listed[minister] < listed[envoy]
+
+
+def test_each_claim_counts_the_open_conflicts_of_its_versions_on_either_side(client, countries):
+    us, niger, morocco, italy = countries.values()
+    reviewer = make_user("reviewer")
+    chairs = make_claim(value_type="entities", property="co-chairs")
+    twin = make_claim(value_type="entities", subject=chairs.subject, property="co-chairs")
+    other = make_claim(value_type="entities", property="members")
+    version(chairs, us, niger)
+    listing_italy = version(twin, us, italy)
+    version(other, us)
+
+    def counts():
+        claims = Claim.objects.filter(pk__in=[chairs.pk, twin.pk, other.pk]).order_by("pk")
+        return list(claims.values_list("open_conflicts", flat=True))
+
+    assert counts() == [1, 1, 0]  # filed under one claim, counted on both
+    client.force_login(reviewer)
+    page = client.get(reverse("claims:claim-list"), {"has_open_conflict": "true"})
+    assert page.content.decode().count("1 open conflict") == 2
+    conflict = Conflict.objects.get()
+    dismiss_conflict(conflict=conflict, by=reviewer, note="Two lists of different years.")
+    assert counts() == [0, 0, 0]
+    reopen_conflict(conflict=conflict, by=reviewer)
+    assert counts() == [1, 1, 0]
+    # A version moved to another claim: its conflict with the first fact is closed (no longer
+    # the same fact), one with the other claim's version opened.
+    update_appearance(
+        appearance=listing_italy, by=reviewer, based_on=listing_italy.version, claim=other
+    )
+    assert counts() == [0, 0, 1]
+    moved_back = Appearance.objects.get(pk=listing_italy.pk)
+    update_appearance(appearance=moved_back, by=reviewer, based_on=moved_back.version, claim=twin)
+    assert counts() == [1, 1, 0]  # the engine reopened it
+    delete_appearance(appearance=Appearance.objects.get(pk=listing_italy.pk), by=SYSTEM)
+    assert counts() == [0, 0, 0]

@@ -35,6 +35,7 @@ def world(db):
     conflict = Conflict.objects.create(
         claim=claim, appearance_a=first, appearance_b=second, kind="entity_set", detail="Italy"
     )
+    Claim.objects.filter(pk=claim.pk).recount_open_conflicts()  # as the services keep it
     evidence = Evidence.objects.create(claim=claim, source=source, stance="supports")
     return {
         "entity": italy,

@@ -6,7 +6,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from claims import policy
-from claims.models import Appearance, Claim, Entity, Rank, ReviewAction, Source, ValueType
+from claims.models import (
+    Appearance,
+    Claim,
+    Conflict,
+    Entity,
+    Rank,
+    ReviewAction,
+    Source,
+    ValueType,
+)
 
 from .base import delete_as, record_history, service, without_history
 from .conflicts import detect_conflicts, detect_conflicts_for_appearances, lock_facts
@@ -108,7 +117,9 @@ def update_appearance(
         with without_history(appearance):
             appearance.value_entities.set(value_entities)
     save_versioned(appearance, by=by, based_on=based_on, fields=[*changes, "prefix", "suffix"])
-    Claim.objects.filter(pk__in=[old_claim.pk, appearance.claim_id]).mark_active()
+    moved = Claim.objects.filter(pk__in=[old_claim.pk, appearance.claim_id])
+    moved.mark_active()
+    moved.recount_open_conflicts()  # a version moved to another claim takes its conflicts
     refresh_search([old_claim, appearance.claim_id])
     detect_conflicts_for_appearances({old_claim.pk, appearance.claim_id}, by=by)
     return appearance
@@ -122,7 +133,11 @@ def delete_appearance(*, appearance: Appearance, by) -> None:
         policy.require(by, "delete_appearance")
     claim_id = appearance.claim_id
     lock_facts(appearance.claim)
+    # Its conflicts go with it: the claims on their other side count one fewer.
+    conflicts = Conflict.objects.of_versions([appearance.pk])
+    involved = [claim_id, *Claim.objects.of_conflicts(conflicts).values_list("pk", flat=True)]
     delete_as(appearance, by=by)
+    Claim.objects.filter(pk__in=involved).recount_open_conflicts()
     Claim.objects.filter(pk=claim_id).mark_active()
     refresh_search([claim_id])
     detect_conflicts_for_appearances([claim_id], by=by)

@@ -356,8 +356,12 @@ def _compare_fact(
             )
         )
         conflict.resolved_at = conflict.updated_at = now
-        if both_here:
-            conflict.fingerprint = fingerprint(versions[a_id], versions[b_id], claim)
+        # What was compared last: agreeing values (changed again, they reopen it); or nothing,
+        # for versions no longer of one fact — back in one fact and still differing, the
+        # conflict reopens though their values never changed.
+        conflict.fingerprint = (
+            fingerprint(versions[a_id], versions[b_id], claim) if both_here else ""
+        )
         changes.to_update.append(conflict)
         changes.events.append((conflict, ReviewAction.CONFLICT_CLOSED, conflict.resolution_note))
         result.closed += 1
@@ -379,6 +383,7 @@ def _write(changes: _Changes, *, by, now) -> None:
         bulk_update_with_history(
             changes.to_update, Conflict, CONFLICT_FIELDS, default_user=policy.user_of(by)
         )
+    Claim.objects.of_conflicts([*changes.to_create, *changes.to_update]).recount_open_conflicts()
     if changes.rerank:
         for appearance in changes.rerank:
             # A new revision: a form opened on the old rank is stale.
@@ -539,6 +544,7 @@ def resolve_conflict(
     conflict.resolved_by = policy.user_of(by)
     conflict.resolved_at = timezone.now()
     save_as(conflict, by=by)
+    Claim.objects.of_conflicts([conflict]).recount_open_conflicts()
     if prevailing is not None:
         reason = _("Conflict decided: %(note)s") % {"note": conflict.resolution_note}
         for appearance in _locked_versions(conflict):
@@ -571,6 +577,7 @@ def dismiss_conflict(*, conflict: Conflict, by, note: str) -> Conflict:
     conflict.resolved_by = policy.user_of(by)
     conflict.resolved_at = timezone.now()
     save_as(conflict, by=by)
+    Claim.objects.of_conflicts([conflict]).recount_open_conflicts()
     record_event(
         claim=conflict.claim,
         by=by,
@@ -597,6 +604,7 @@ def reopen_conflict(*, conflict: Conflict, by, note: str = "") -> Conflict:
             save_bumped(appearance, by=by, fields=["rank", "rank_reason"])
     _open(conflict)
     save_as(conflict, by=by)
+    Claim.objects.of_conflicts([conflict]).recount_open_conflicts()
     record_event(
         claim=conflict.claim,
         by=by,

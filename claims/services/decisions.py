@@ -135,6 +135,7 @@ def _set_aside(conflict: Conflict, *, by, note: str, holds: str) -> None:
     conflict.resolved_by = policy.user_of(by)
     conflict.resolved_at = timezone.now()
     save_as(conflict, by=by)
+    Claim.objects.of_conflicts([conflict]).recount_open_conflicts()
     reason = _("Another value holds (%(value)s): %(note)s") % {"value": holds, "note": note}
     for appearance in (conflict.appearance_a, conflict.appearance_b):
         appearance = Appearance.objects.select_for_update().get(pk=appearance.pk)

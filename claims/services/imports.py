@@ -1057,6 +1057,7 @@ class _Importer:
         if new:
             self.insert(Conflict, [conflict for _fields, conflict in new])
             self.report.created["conflicts"] += len(new)
+            Claim.objects.of_conflicts([c for _f, c in new]).recount_open_conflicts()
         for fields, conflict in new:
             self.register(fields, "conflicts", conflict.pk)
 

@@ -70,6 +70,7 @@ def merge_claims(*, duplicate: Claim, into: Claim, by, based_on: int, note: str 
     for conflict in Conflict.objects.filter(claim=duplicate):
         conflict.claim = into
         save_as(conflict, by=by)
+    Claim.objects.filter(pk__in=[duplicate.pk, into.pk]).recount_open_conflicts()
     old_status = duplicate.status
     duplicate.status, duplicate.merged_into = ClaimStatus.ARCHIVED, into
     save_versioned(duplicate, by=by, based_on=based_on, fields=["status", "merged_into"])

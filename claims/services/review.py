@@ -66,6 +66,7 @@ def flag_conflict(
     )
     conflict.full_clean()
     save_as(conflict, by=by)
+    Claim.objects.of_conflicts([conflict]).recount_open_conflicts()
     record_event(
         claim=conflict.claim,
         by=by,

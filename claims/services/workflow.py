@@ -106,11 +106,15 @@ def delete_claim(*, claim: Claim, by) -> None:
     """Delete a claim recorded by mistake, with its versions. A claim with a review history
     (reviewed, assigned, with a conflict…) is archived instead: its history is kept."""
     policy.require(by, "delete_claim")
+    versions = list(claim.appearances.values_list("pk", flat=True))
+    conflicts = Conflict.objects.of_versions(versions)
+    involved = list(Claim.objects.of_conflicts(conflicts).values_list("pk", flat=True))
     delete_as(
         claim,
         by=by,
         refusal=_("This claim has a review history: archive it instead of deleting it."),
     )
+    Claim.objects.filter(pk__in=involved).recount_open_conflicts()
 
 
 @service
