@@ -271,11 +271,11 @@ def test_detection_costs_the_same_queries_for_3_and_30_versions(
         Appearance.objects.create(claim=co_chairs, source=source).value_entities.set([member])
     # savepoint, the fact's advisory lock (PostgreSQL only), the fact group's claims found then
     # locked, versions, their entities, existing conflicts, the claims' last activity, insert
-    # the conflicts and their history, the claims' open conflicts counted, insert the review
-    # events, release: 13, whatever the pairs. (SQLite splits
+    # the conflicts and their history, the claims of their versions found and their open
+    # conflicts counted, insert the review events, release: 14, whatever the pairs. (SQLite splits
     # a bulk write of thousands of rows into batches of 999 parameters; that is the driver's
     # limit, not a query per pair.)
-    bound = 13 if connection.vendor == "postgresql" else 12
+    bound = 14 if connection.vendor == "postgresql" else 13
     with django_assert_max_num_queries(bound):
         detect_conflicts(co_chairs, by=SYSTEM)
     assert Conflict.objects.count() == versions - 1
