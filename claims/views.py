@@ -544,13 +544,13 @@ def entity_detail(request, pk):
     made = Claim.objects.filter(
         Exists(Appearance.objects.filter(claim=OuterRef("pk"), speaker=entity))
     )
-    conflicts = Conflict.objects.said_by(entity).select_related("claim")
+    conflicts = Conflict.objects.select_related("claim").newest_said_by(entity, limit=50)
     context = {
         "entity": entity,
         "aliases": entity.aliases.all(),
         "page": _page(request, _claim_rows(made).order_by("-last_activity_at", "-pk")),
         "track_record": made.track_record(),
-        "conflicts": conflicts.order_by("state", "-created_at")[:50],
+        "conflicts": conflicts,
     }
     return render(request, "claims/entity_detail.html", context)
 

@@ -722,8 +722,9 @@ class Claim(Timestamped):
             # The default order, the "created" sorts and the unreviewed queue (oldest first):
             # without it, each sorted a million rows for a page of 25.
             models.Index(fields=["-created_at", "-id"], name="claim_created_idx"),
-            # The dashboard's and the queues' counts by status, bounded (claims.pagination).
-            models.Index(fields=["status"], name="claim_status_idx"),
+            # The dashboard's and the queues' counts by status, bounded (claims.pagination);
+            # a track record's reviewed claims by verdict, without reading a row.
+            models.Index(fields=["status", "verdict", "id"], name="claim_status_verdict_idx"),
             models.Index(STATEMENT_ORDER, F("id"), name="claim_statement_idx"),
         ]
 
@@ -849,6 +850,7 @@ class Appearance(Timestamped):
         related_name="appearances_as_speaker",
         verbose_name=_("speaker"),
         help_text=_("Who made the claim here; may differ from the source's publisher."),
+        db_index=False,  # appearance_speaker_idx begins with it
     )
     speaker_description = models.CharField(
         _("speaker, as described"),
@@ -986,7 +988,12 @@ class Appearance(Timestamped):
             *precise_date_constraints("appearance", "as_of"),
             *precise_date_constraints("appearance", "value_date"),
         ]
-        indexes = [models.Index(fields=["source", "start"], name="appearance_source_start_idx")]
+        indexes = [
+            models.Index(fields=["source", "start"], name="appearance_source_start_idx"),
+            # A speaker's versions, their claims and ids without reading a row: a speaker's
+            # page counts their reviewed claims, finds their conflicts (index-only scans).
+            models.Index(fields=["speaker", "claim", "id"], name="appearance_speaker_idx"),
+        ]
 
     def __str__(self):
         if not self.quote:

@@ -55,12 +55,18 @@ class ConflictQuerySet(models.QuerySet):
         sides through a join would test every conflict)."""
         return self.filter(Q(appearance_a_id__in=ids) | Q(appearance_b_id__in=ids))
 
-    def said_by(self, entity) -> "ConflictQuerySet":
-        """Conflicts with a version said by ``entity``: each side tested against the speaker's
-        versions' ids (an OR of the sides through their joins would join every conflict to
-        its two versions first)."""
-        versions = Appearance.objects.filter(speaker=entity).values("pk")
-        return self.filter(Q(appearance_a__in=versions) | Q(appearance_b__in=versions))
+    def newest_said_by(self, entity, *, limit: int) -> list["Conflict"]:
+        """The ``limit`` newest of these conflicts with a version said by ``entity``, newest
+        first: the newest of each side, merged (two queries). PostgreSQL walks each side from
+        the conflicts' newest (a busy speaker) or from the speaker's versions (a rare one),
+        as it judges; with an OR of the sides it could do neither and read every conflict."""
+        found = {
+            conflict.pk: conflict
+            for side in ("appearance_a__speaker", "appearance_b__speaker")
+            for conflict in self.filter(**{side: entity}).order_by("-created_at", "-pk")[:limit]
+        }
+        newest = sorted(found.values(), key=lambda c: (c.created_at, c.pk), reverse=True)
+        return newest[:limit]
 
     def involving(self, claims) -> "ConflictQuerySet":
         """Conflicts with a version among ``claims`` (a claim, or a queryset or list of ids),
@@ -167,6 +173,7 @@ class Conflict(Timestamped):
                 condition=Q(state=ConflictState.OPEN),
                 name="conflict_open_claim_idx",
             ),
+            models.Index(fields=["-created_at", "-id"], name="conflict_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(
