@@ -117,9 +117,10 @@ def update_appearance(
         with without_history(appearance):
             appearance.value_entities.set(value_entities)
     save_versioned(appearance, by=by, based_on=based_on, fields=[*changes, "prefix", "suffix"])
-    moved = Claim.objects.filter(pk__in=[old_claim.pk, appearance.claim_id])
-    moved.mark_active()
-    moved.recount_open_conflicts()  # a version moved to another claim takes its conflicts
+    touched = Claim.objects.filter(pk__in=[old_claim.pk, appearance.claim_id])
+    touched.mark_active()
+    if old_claim.pk != appearance.claim_id:
+        touched.recount_open_conflicts()  # a version moved to another claim takes its conflicts
     refresh_search([old_claim, appearance.claim_id])
     detect_conflicts_for_appearances({old_claim.pk, appearance.claim_id}, by=by)
     return appearance
