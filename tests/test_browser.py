@@ -7,11 +7,12 @@ screenshots of the main pages in docs/screenshots/.
 
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.servers.basehttp import WSGIServer
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 from django.test.testcases import LiveServerThread
 
@@ -31,15 +32,26 @@ if not CHROMIUM.exists():
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
-class OneRequestAtATime(WSGIServer):
+class OneRequestAtATime(ThreadedWSGIServer):
     """The live server on SQLite: the in-memory test database is one connection, which every
-    request shares with the test's thread. A threaded server let two requests use it at once
-    (a look-up still answering while a form is posted: "database table is locked", a test
-    failing once in a few runs); taken one at a time, they queue instead. (Without threads,
-    Django's server closes each connection after its answer: no browser keeps it busy.)"""
+    request shares with the test's thread. Requests are read by threads, as Django's server
+    reads them, but answered one at a time, under a lock: two answered at once (a look-up
+    still answering while a form is posted) failed with "database table is locked"; one
+    thread for everything waited on a connection Chromium had opened ahead and left idle,
+    while the form's request queued behind it until the test gave up."""
 
-    def __init__(self, *args, connections_override=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    _answering = threading.Lock()
+
+    def set_app(self, application):
+        def one_at_a_time(environ, start_response):
+            with self._answering:
+                response = application(environ, start_response)
+                try:
+                    return list(response)  # the whole body, under the lock
+                finally:
+                    response.close()
+
+        super().set_app(one_at_a_time)
 
 
 if connection.vendor == "sqlite":
