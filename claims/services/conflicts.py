@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from simple_history.utils import bulk_update_with_history
 
 from claims import policy
-from claims.dates import precise_date_of
+from claims.dates import PreciseDate, precise_date_of
 from claims.models import (
     Appearance,
     Claim,
@@ -60,16 +60,33 @@ class DetectionResult:
 def stated_value(appearance: Appearance, value_type: str) -> object | None:
     """The value ``appearance`` states, typed by ``value_type``; None when it states none.
     Reads ``value_entities``: prefetch it."""
+    entities = ()
     if value_type == ValueType.ENTITIES:
-        return frozenset(entity.pk for entity in appearance.value_entities.all()) or None
+        entities = [entity.pk for entity in appearance.value_entities.all()]
+    return typed_value(
+        value_type,
+        number=appearance.value_number,
+        date=appearance.value_date,
+        date_precision=appearance.value_date_precision,
+        text=appearance.value_text,
+        boolean=appearance.value_boolean,
+        entities=entities,
+    )
+
+
+def typed_value(value_type: str, *, number, date, date_precision, text, boolean, entities):
+    """The value a version's columns state, typed by ``value_type`` (None: it states none).
+    One rule for a model read (``stated_value``) and for the rescan's plain rows."""
+    if value_type == ValueType.ENTITIES:
+        return frozenset(entities) or None
     if value_type == ValueType.NUMBER:
-        return appearance.value_number
+        return number
     if value_type == ValueType.DATE:
-        return precise_date_of(appearance, "value_date")
+        return None if date is None else PreciseDate(date, date_precision)
     if value_type == ValueType.TEXT:
-        return appearance.value_text or None
+        return text or None
     if value_type == ValueType.BOOLEAN:
-        return appearance.value_boolean
+        return boolean
     return None
 
 
@@ -265,7 +282,7 @@ def _fact_groups(claims: list[Claim]) -> dict[str, tuple[Claim, dict[int, Claim]
     }
 
 
-def _differences(versions: dict[int, Version], claim: Claim, existing: dict):
+def differing_pairs(versions: dict[int, Version], claim: Claim, existing: dict):
     """Each pair of ``versions`` that differ, compared with ``claim``'s options: (the pair,
     its fingerprint, its conflict or None), the conflict popped from ``existing`` (conflicts
     by pair) — what is left there no longer differs. How they differ is not worked out
@@ -278,12 +295,12 @@ def _differences(versions: dict[int, Version], claim: Claim, existing: dict):
             yield (a_id, b_id), fingerprint(a, b, claim), conflict
 
 
-def _in_step(conflict, print_: str) -> bool:
+def in_step(conflict, print_: str) -> bool:
     """Whether the conflict of a pair that differs is as the engine would write it."""
     return conflict.origin == ConflictOrigin.MANUAL or conflict.fingerprint == print_
 
 
-def _left_alone(conflict) -> bool:
+def left_alone(conflict) -> bool:
     """Whether the engine leaves the conflict of a pair that no longer differs as it is: one
     flagged by hand, or one already closed, is for people."""
     return conflict.origin == ConflictOrigin.MANUAL or conflict.state != ConflictState.OPEN
@@ -301,8 +318,8 @@ def _compare_fact(
     ``changes`` what brings its conflicts (``existing``, by pair) in step."""
     versions = versions_of(appearances, claim.value_type)
     by_id = {appearance.pk: appearance for appearance in appearances}
-    for (a_id, b_id), print_, conflict in _differences(versions, claim, existing):
-        if conflict is not None and _in_step(conflict, print_):
+    for (a_id, b_id), print_, conflict in differing_pairs(versions, claim, existing):
+        if conflict is not None and in_step(conflict, print_):
             result.unchanged += 1
             continue
         difference = compare(versions[a_id], versions[b_id], **claim.comparison_options())
@@ -342,7 +359,7 @@ def _compare_fact(
     # What is left no longer differs: the versions agree, or are no longer of the same fact.
     # The tracker's notes are kept in the catalogue's English; pages show them translated.
     for (a_id, b_id), conflict in existing.items():
-        if _left_alone(conflict):
+        if left_alone(conflict):
             result.unchanged += 1
             continue
         both_here = a_id in versions and b_id in versions

@@ -3,8 +3,8 @@
 Running the engine (``detect_facts``) over every claim reads each version as a model, with its
 source and entities, under locks — about a thousand claims a second. Almost every fact is
 already in step, so a rescan first reads every version once, as plain rows in fact order, and
-compares each fact in memory with the engine's own rules (``_differences``, ``_in_step``,
-``_left_alone``); only the facts where the engine would write something are then handed to
+compares each fact in memory with the engine's own rules (``differing_pairs``, ``in_step``,
+``left_alone``); only the facts where the engine would write something are then handed to
 ``detect_facts``, which reads them again under its locks and writes. A fact an editor changes
 during the scan is compared again by that editor's own write, so nothing is missed."""
 
@@ -17,7 +17,14 @@ from claims.dates import PreciseDate
 from claims.models import Appearance, Claim, Conflict, ValueType
 
 from .comparison import Version
-from .conflicts import DetectionResult, _differences, _in_step, _left_alone, detect_facts
+from .conflicts import (
+    DetectionResult,
+    detect_facts,
+    differing_pairs,
+    in_step,
+    left_alone,
+    typed_value,
+)
 
 # How many facts ``detect_facts`` takes at a time when some need writing.
 APPLY_BATCH = 500
@@ -74,21 +81,6 @@ def _rows():
     )
 
 
-def _value(value_type, number, date, date_precision, text, boolean, entity_ids):
-    # As ``conflicts.stated_value`` reads it from a model.
-    if value_type == ValueType.ENTITIES:
-        return frozenset(int(pk) for pk in entity_ids.split(",")) if entity_ids else None
-    if value_type == ValueType.NUMBER:
-        return number
-    if value_type == ValueType.DATE:
-        return None if date is None else PreciseDate(date, date_precision)
-    if value_type == ValueType.TEXT:
-        return text or None
-    if value_type == ValueType.BOOLEAN:
-        return boolean
-    return None
-
-
 def _facts(rows):
     """(its first claim's id, a claim with its options, its versions by id, the number of
     claims read so far), one fact at a time, from ``_rows()``. The claim is unsaved and holds
@@ -128,7 +120,15 @@ def _facts(rows):
                 holds = PreciseDate(published_on, published_precision)
             else:
                 holds = None
-            value = _value(value_type, number, date, date_precision, text, boolean, entity_ids)
+            value = typed_value(
+                value_type,
+                number=number,
+                date=date,
+                date_precision=date_precision,
+                text=text,
+                boolean=boolean,
+                entities=(int(pk) for pk in entity_ids.split(",")) if entity_ids else (),
+            )
             versions[version_id] = Version(id=version_id, label="", value=value, as_of=holds)
     if key is not None:
         yield first, compared, versions, claims
@@ -157,8 +157,8 @@ def rescan(*, by, progress=None, every: int = 1_000, batch_size: int = APPLY_BAT
                 fact_of_version[pk] = first
             # Every pair is gone through: the conflicts of pairs that differ leave ``known``.
             outcomes = [
-                conflict is not None and _in_step(conflict, print_)
-                for _pair, print_, conflict in _differences(versions, claim, known)
+                conflict is not None and in_step(conflict, print_)
+                for _pair, print_, conflict in differing_pairs(versions, claim, known)
             ]
             if all(outcomes):
                 summary.unchanged += len(outcomes)
@@ -171,7 +171,7 @@ def rescan(*, by, progress=None, every: int = 1_000, batch_size: int = APPLY_BAT
     # What is left of the conflicts no longer differs: the engine closes those still open.
     for (a, b), conflict in known.items():
         facts = {fact_of_version[pk] for pk in (a, b) if pk in fact_of_version}
-        if not _left_alone(conflict):
+        if not left_alone(conflict):
             out_of_step |= facts
         elif not facts & out_of_step:  # else counted when its fact is written
             summary.unchanged += 1
