@@ -1,6 +1,7 @@
 """The contradiction engine on the database: detection, its paths, lifecycle and cost."""
 
 import datetime
+import importlib
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -549,3 +550,24 @@ def test_each_claim_counts_the_open_conflicts_of_its_versions_on_either_side(cli
     assert counts() == [1, 1, 0]  # the engine reopened it
     delete_appearance(appearance=Appearance.objects.get(pk=listing_italy.pk), by=SYSTEM)
     assert counts() == [0, 0, 0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's statistics")
+def test_a_rescan_that_doubles_the_conflicts_brings_the_planners_statistics_up_to_date(
+    countries, monkeypatch
+):
+    us, niger, *_ = countries.values()
+    for _ in range(4):
+        claim = make_claim(value_type="entities")
+        version(claim, us, niger)
+        version(claim, us)
+    Conflict.objects.all().delete()  # as a restore without them
+    Claim.objects.update(open_conflicts=0)
+    # The module (``claims.services.rescan`` is also the function's name there).
+    monkeypatch.setattr(importlib.import_module("claims.services.rescan"), "ANALYZE_AFTER", 1)
+
+    assert rescan(by=SYSTEM, batch_size=1).opened == 4
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'claims_conflict'")
+        # Analysed after 1, 2 and 4 (the table doubled): the statistics count all four.
+        assert cursor.fetchone()[0] == 4
