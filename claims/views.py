@@ -52,6 +52,7 @@ from .models import (
     Entity,
     ImportJob,
     Source,
+    TrackRecord,
 )
 from .pagination import EstimatingPaginator, count_about
 from .services import (
@@ -549,7 +550,7 @@ def entity_detail(request, pk):
         "entity": entity,
         "aliases": entity.aliases.all(),
         "page": _page(request, _claim_rows(made).order_by("-last_activity_at", "-pk")),
-        "track_record": made.track_record(),
+        "track_record": TrackRecord.objects.of(entity),
         "conflicts": conflicts,
     }
     return render(request, "claims/entity_detail.html", context)

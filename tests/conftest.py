@@ -26,7 +26,8 @@ def test_settings(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def open_conflicts_counted(request):
     """After every test that wrote to the database, each claim's ``open_conflicts`` is what
-    its conflicts say: every write path of the suite checks the count the services keep."""
+    its conflicts say, and each speaker's track record what their claims say: every write
+    path of the suite checks the counts the services keep."""
     used = [name for name in ("transactional_db", "db") if name in request.fixturenames]
     if not used:
         yield
@@ -48,6 +49,18 @@ def open_conflicts_counted(request):
         )
     )
     assert kept == {pk: counted.get(pk, 0) for pk in kept}, "open conflicts kept ≠ counted"
+
+    # And each speaker's track record (reviewed claims by verdict) is what their claims say.
+    from django.db.models import Count
+
+    from claims.models import Appearance, TrackRecord
+
+    reviewed = Appearance.objects.filter(speaker__isnull=False, claim__status="reviewed")
+    counted = reviewed.values_list("speaker", "claim__verdict").annotate(
+        n=Count("claim", distinct=True)
+    )
+    kept = TrackRecord.objects.values_list("speaker", "verdict", "claims")
+    assert set(kept) == set(counted.order_by()), "track record kept ≠ counted"
 
 
 class DemoSnapshot:

@@ -1,5 +1,6 @@
 """Two people at once, on PostgreSQL: versions of one fact recorded at the same moment are
-always compared, and a claim is never marked reviewed past a conflict being opened.
+always compared, a claim is never marked reviewed past a conflict being opened, and claims
+of one speaker reviewed at once are all counted in their track record.
 (SQLite lets one writer at a time: there is nothing to race there.)"""
 
 import threading
@@ -8,7 +9,7 @@ from itertools import combinations
 import pytest
 from django.db import connection, connections
 
-from claims.models import Claim, ClaimStatus, Conflict, ReviewEvent, Verdict
+from claims.models import Claim, ClaimStatus, Conflict, ReviewEvent, TrackRecord, Verdict
 from claims.services import mark_reviewed, record_appearance, record_claim_from_source, start_review
 from tests.factories import make_entity, make_source, make_user
 
@@ -142,3 +143,24 @@ def test_a_claim_is_never_marked_reviewed_past_a_conflict_being_opened(reference
             assert "open conflict" in str(errors[0])
             outcomes.add("refused")
     assert outcomes  # at least one way happened every round (each is asserted above)
+
+
+def test_claims_of_one_speaker_reviewed_at_once_are_all_counted(reference_data):
+    reviewers = [make_user("reviewer", username=f"judge{n}") for n in range(2)]
+    accurate = Verdict.objects.get(slug="accurate")
+    speaker, source = make_entity(name="A minister"), make_source()
+    for round_ in range(ROUNDS):
+        claims = []
+        for reviewer in reviewers:
+            claim = Claim.objects.create(statement=f"Round {round_}, {reviewer.username}")
+            record_appearance(claim=claim, source=source, by=reviewer, speaker=speaker)
+            claims.append(start_review(claim=claim, by=reviewer))
+        errors = race(
+            *(
+                lambda r=r, c=c: mark_reviewed(claim=c, by=r, verdict=accurate, note="Checked.")
+                for r, c in zip(reviewers, claims, strict=True)
+            )
+        )
+        assert errors == [None, None]
+        counted = TrackRecord.objects.get(speaker=speaker, verdict=accurate).claims
+        assert counted == 2 * (round_ + 1), f"round {round_}"

@@ -20,6 +20,7 @@ from claims.models import (
     RatingMapping,
     ReviewEvent,
     Source,
+    TrackRecord,
     Verdict,
 )
 from tests.factories import make_appearance, make_claim, make_entity, make_source, make_user
@@ -184,7 +185,13 @@ CASES = {
     ),
     "importjob_status_valid": lambda w: import_job(status="lost"),
     "importjob_format_valid": lambda w: import_job(format="xlsx"),
+    "track_record_unique": lambda w: track_record(w) and track_record(w),
+    "track_record_counts_claims": lambda w: track_record(w, claims=0),
 }
+
+
+def track_record(w, claims=1):
+    return TrackRecord.objects.create(speaker=w["entity"], verdict=w["verdict"], claims=claims)
 
 
 BY_VALUE = {"label": "", "normalized_label": "", "rating_value": 2, "worst_rating": 1,

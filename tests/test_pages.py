@@ -127,7 +127,7 @@ LIST_PAGES = [
     ("conflict queue", lambda: reverse("claims:queue", args=["conflicts"]), 6),
     ("my queue", lambda: reverse("claims:queue", args=["mine"]), 4),
     ("unreviewed queue", lambda: reverse("claims:queue", args=["unreviewed"]), 4),
-    # session, user, entity, aliases, count, page, track record (counts, verdicts), conflicts.
+    # session, user, entity, aliases, count, page, track record (kept counts), conflicts.
     (
         "subject page",
         lambda: reverse("claims:entity-detail", args=[Claim.objects.first().subject_id]),

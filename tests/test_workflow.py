@@ -1,24 +1,31 @@
-"""The review workflow's rules, the four-eyes rule and a claim's timeline."""
+"""The review workflow's rules, the four-eyes rule, a claim's timeline and a speaker's track
+record."""
+
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from claims.models import Claim, Conflict, Verdict
+from claims.models import Appearance, Claim, Conflict, Verdict
+from claims.policy import SYSTEM
 from claims.services import (
     archive,
     assign,
     claim_timeline,
     confirm_verdict,
+    delete_appearance,
     mark_reviewed,
+    merge_claims,
     reopen,
     resolve_conflict,
     send_back,
     start_review,
+    update_appearance,
     update_claim,
 )
-from tests.factories import make_claim, make_user
+from tests.factories import make_appearance, make_claim, make_entity, make_user
 
 
 @pytest.fixture
@@ -280,3 +287,46 @@ def test_the_admin_review_panel_takes_a_step_and_comes_back(client, demo):
         {"step": "archive", "note": "x", "based_on": 2, "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("claims:claim-detail", args=[claim.pk])
+
+
+def _record(client, speaker) -> list[tuple[str, str]]:
+    """A speaker's track record as their page shows it: (verdict, count) rows."""
+    page = client.get(reverse("claims:entity-detail", args=[speaker.pk])).content.decode()
+    record = page.split('id="record"')[1].split("</table>")[0]
+    return re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td>', record)
+
+
+def test_a_speakers_track_record_follows_reviews_versions_and_merges(
+    client, reviewer, accurate, settings
+):
+    false = Verdict.objects.get(slug="inaccurate")
+    minister, envoy = make_entity(name="A minister"), make_entity(name="An envoy")
+    claims = [make_claim() for _ in range(3)]
+    for claim in claims:
+        make_appearance(claim=claim, speaker=minister)
+    make_appearance(claim=claims[0], speaker=minister)  # a claim said twice counts once
+    moved = make_appearance(claim=claims[2], speaker=envoy)
+    for claim, verdict in zip(claims, [accurate, accurate, false], strict=True):
+        claim = start_review(claim=claim, by=reviewer)
+        mark_reviewed(claim=claim, by=reviewer, verdict=verdict, note="Checked.")
+    client.force_login(reviewer)
+    assert _record(client, minister) == [("Accurate", "2"), ("Inaccurate", "1")]
+    assert _record(client, envoy) == [("Inaccurate", "1")]
+
+    reopen(claim=fresh(claims[1]), by=reviewer, note="A new source.")
+    update_appearance(appearance=moved, by=reviewer, based_on=moved.version, speaker=minister)
+    assert _record(client, minister) == [("Accurate", "1"), ("Inaccurate", "1")]
+    assert _record(client, envoy) == []
+
+    # Merged into a reviewed claim, the duplicate's speaker made it; then a version goes.
+    said = make_appearance(claim=claims[1], speaker=envoy)
+    duplicate = fresh(claims[1])
+    merge_claims(duplicate=duplicate, into=claims[0], by=reviewer, based_on=duplicate.version)
+    assert _record(client, envoy) == [("Accurate", "1")]
+    delete_appearance(appearance=Appearance.objects.get(pk=said.pk), by=SYSTEM)
+    assert _record(client, envoy) == []
+
+    settings.LANGUAGE_CODE = "fr"
+    client.cookies["django_language"] = "fr"
+    page = client.get(reverse("claims:entity-detail", args=[minister.pk])).content.decode()
+    assert "Bilan" in page and '<th scope="row">Exact</th><td>1</td>' in page

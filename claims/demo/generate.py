@@ -35,6 +35,7 @@ from claims.models import (
     ReviewAction,
     ReviewEvent,
     Source,
+    TrackRecord,
     ValueType,
     Verdict,
 )
@@ -212,6 +213,7 @@ def generate(*, claims: int, seed: int = 1, progress=None) -> Generated:
             progress=lambda scanned: say(f"conflicts: {scanned} claims compared"),
             every=50_000,
         ).opened
+        TrackRecord.objects.recount_all()
     _analyze()
     return result
 

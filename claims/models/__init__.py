@@ -18,6 +18,7 @@ from .claims import (
     Rank,
     RatingMapping,
     Stance,
+    TrackRecord,
     ValueType,
     Verdict,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "SourceQuerySet",
     "Stance",
     "Timestamped",
+    "TrackRecord",
     "ValueType",
     "Verdict",
     "sha256_of",

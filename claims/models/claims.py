@@ -431,18 +431,6 @@ class ClaimQuerySet(models.QuerySet):
         new revision (a form open on the claim stays valid) nor a history record."""
         return self.update(last_activity_at=at or timezone.now())
 
-    def track_record(self) -> list[tuple[Verdict, int]]:
-        """(verdict, how many) of these claims were reviewed to, the best rating first."""
-        counts = dict(
-            self.filter(status=ClaimStatus.REVIEWED)
-            .order_by()
-            .values_list("verdict")
-            .annotate(count=models.Count("pk"))
-        )
-        verdicts = Verdict.objects.filter(pk__in=counts)
-        ranked = verdicts.order_by(F("rating_value").desc(nulls_last=True), "label")
-        return [(verdict, counts[verdict.pk]) for verdict in ranked]
-
     def live(self) -> "ClaimQuerySet":
         """Claims not merged into another."""
         return self.filter(merged_into__isnull=True)
@@ -1126,3 +1114,84 @@ class Evidence(Timestamped):
 
     def __str__(self):
         return f"{self.source} {self.get_stance_display()} {self.claim_id}"
+
+
+class TrackRecordQuerySet(models.QuerySet):
+    def recount(self, speakers) -> None:
+        """Bring the track records of ``speakers`` (entity ids) in step with their claims:
+        each service that changes a claim's status or verdict, or who said one of its
+        versions, calls it with the speakers before and after, last in its transaction.
+
+        The speakers' rows are locked first (in id order): two editors reviewing two claims
+        of one speaker at once would each count without the other's claim, and the last to
+        write would leave the count one short. Locked, the second counts after the first
+        commits. ``no_key``: adding a version said by them (which only reads the row's key)
+        is not held up."""
+        ids = sorted({pk for pk in speakers if pk is not None})
+        if not ids:
+            return
+        locked = Entity.objects.filter(pk__in=ids).order_by("pk").select_for_update(no_key=True)
+        list(locked.values_list("pk"))
+        self.filter(speaker_id__in=ids).delete()
+        self._count(Appearance.objects.filter(speaker_id__in=ids))
+
+    def of(self, speaker: Entity) -> list[tuple[Verdict, int]]:
+        """(verdict, how many of the claims ``speaker`` made were reviewed to it), the best
+        rating first."""
+        counted = self.filter(speaker=speaker).select_related("verdict")
+        counted = counted.order_by(
+            F("verdict__rating_value").desc(nulls_last=True), "verdict__label"
+        )
+        return [(row.verdict, row.claims) for row in counted]
+
+    def recount_all(self) -> None:
+        """Every speaker's track record counted anew (the data generator; no lock)."""
+        self.all().delete()
+        self._count(Appearance.objects.filter(speaker__isnull=False))
+
+    def _count(self, versions) -> None:
+        reviewed = (
+            versions.filter(claim__status=ClaimStatus.REVIEWED)
+            .order_by()
+            .values_list("speaker_id", "claim__verdict_id")
+            .annotate(claims=models.Count("claim_id", distinct=True))
+        )
+        self.bulk_create(
+            (
+                TrackRecord(speaker_id=speaker, verdict_id=verdict, claims=claims)
+                for speaker, verdict, claims in reviewed
+            ),
+            batch_size=5_000,
+        )
+
+
+class TrackRecord(models.Model):
+    """How many reviewed claims an entity made (said a version of) with each verdict: the
+    speaker's page shows it, and counting it there read tens of thousands of claims for a
+    busy speaker (90 ms at a million claims). Kept by the services
+    (``TrackRecordQuerySet.recount``) and by them alone."""
+
+    speaker = models.ForeignKey(
+        Entity,
+        on_delete=models.CASCADE,
+        related_name="track_record",
+        verbose_name=_("speaker"),
+        db_index=False,  # track_record_unique leads with it
+    )
+    verdict = models.ForeignKey(
+        Verdict, on_delete=models.CASCADE, related_name="+", verbose_name=_("verdict")
+    )
+    claims = models.PositiveIntegerField(_("claims"))
+
+    objects = TrackRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("track record")
+        verbose_name_plural = _("track records")
+        constraints = [
+            models.UniqueConstraint(fields=["speaker", "verdict"], name="track_record_unique"),
+            models.CheckConstraint(condition=Q(claims__gt=0), name="track_record_counts_claims"),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker_id} {self.verdict_id}: {self.claims}"

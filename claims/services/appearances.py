@@ -9,11 +9,13 @@ from claims import policy
 from claims.models import (
     Appearance,
     Claim,
+    ClaimStatus,
     Conflict,
     Entity,
     Rank,
     ReviewAction,
     Source,
+    TrackRecord,
     ValueType,
 )
 
@@ -86,7 +88,15 @@ def record_appearance(
     Claim.objects.filter(pk=claim.pk).mark_active()
     refresh_search([claim])
     detect_conflicts(claim, by=by)
+    _recount_track_records([claim.pk], [appearance.speaker_id])
     return appearance
+
+
+def _recount_track_records(claim_ids, speakers) -> None:
+    """The speakers' track records, if one of the claims (as now) is reviewed. Last in a
+    service: it locks the speakers (``TrackRecordQuerySet.recount``)."""
+    if Claim.objects.filter(pk__in=claim_ids, status=ClaimStatus.REVIEWED).exists():
+        TrackRecord.objects.recount(speakers)
 
 
 @service
@@ -106,6 +116,7 @@ def update_appearance(
     # The instance may come from a form that already holds the new values: the claim it
     # leaves is read from the database.
     old_claim = Claim.objects.get(appearances=appearance.pk)
+    old_speaker = Appearance.objects.values_list("speaker_id", flat=True).get(pk=appearance.pk)
     for name, value in changes.items():
         setattr(appearance, name, value)
     lock_facts(old_claim, appearance.claim)
@@ -123,6 +134,10 @@ def update_appearance(
         touched.recount_open_conflicts()  # a version moved to another claim takes its conflicts
     refresh_search([old_claim, appearance.claim_id])
     detect_conflicts_for_appearances({old_claim.pk, appearance.claim_id}, by=by)
+    if {"claim", "speaker"} & set(changes):
+        _recount_track_records(
+            [old_claim.pk, appearance.claim_id], [old_speaker, appearance.speaker_id]
+        )
     return appearance
 
 
@@ -142,6 +157,7 @@ def delete_appearance(*, appearance: Appearance, by) -> None:
     Claim.objects.filter(pk=claim_id).mark_active()
     refresh_search([claim_id])
     detect_conflicts_for_appearances([claim_id], by=by)
+    _recount_track_records([claim_id], [appearance.speaker_id])
 
 
 @service

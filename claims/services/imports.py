@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,6 +56,7 @@ from claims.models import (
     Source,
     SourceKind,
     Stance,
+    TrackRecord,
     ValueType,
     Verdict,
 )
@@ -342,6 +344,16 @@ class _Importer:
             gc.unfreeze()
         self.finish()
 
+    def recount_track_records(self, active: list[int]) -> None:
+        """The track records of the speakers of the claims this import made or changed."""
+        made = Q(pk__gt=self.newest[Appearance]) | Q(claim_id__gt=self.newest[Claim])
+        speakers = set()
+        for start in range(0, max(len(active), 1), IDS_PER_STATEMENT):
+            changed = made | Q(claim_id__in=active[start : start + IDS_PER_STATEMENT])
+            versions = Appearance.objects.filter(changed, speaker__isnull=False)
+            speakers.update(versions.values_list("speaker_id", flat=True).distinct())
+        TrackRecord.objects.recount(speakers)
+
     def read(self, records, handlers, *, progress, batch_size: int) -> None:
         for kind, group in groupby(records, key=lambda record: record.kind):
             handler = handlers.get(kind)
@@ -384,6 +396,8 @@ class _Importer:
                     claims.order_by("pk"), by=self.by
                 ).opened
                 gc.collect()
+        if self.report.ok:
+            self.recount_track_records(active)
         if self.left_out["reviews"]:
             self.report.notes.append(
                 _(

@@ -4,7 +4,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from claims import policy
-from claims.models import Appearance, Claim, ClaimStatus, Conflict, Evidence, ReviewAction
+from claims.models import (
+    Appearance,
+    Claim,
+    ClaimStatus,
+    Conflict,
+    Evidence,
+    ReviewAction,
+    TrackRecord,
+)
 
 from .base import delete_as, save_as, service
 from .conflicts import detect_conflicts, lock_facts
@@ -52,7 +60,9 @@ def merge_claims(*, duplicate: Claim, into: Claim, by, based_on: int, note: str 
     duplicate.merged_into_id = locked[duplicate.pk].merged_into_id
     into.merged_into_id = locked[into.pk].merged_into_id
     _refuse_merge(duplicate, into)
+    speakers = set(into.appearances.values_list("speaker_id", flat=True))
     for appearance in Appearance.objects.select_for_update().filter(claim=duplicate):
+        speakers.add(appearance.speaker_id)
         appearance.claim = into
         save_bumped(appearance, by=by, fields=["claim"])
     kept_sources = dict(into.evidence.values_list("source_id", "pk"))
@@ -94,4 +104,7 @@ def merge_claims(*, duplicate: Claim, into: Claim, by, based_on: int, note: str 
         )
     refresh_search([duplicate, into])
     detect_conflicts(into, by=by)
+    # The duplicate's speakers made ``into`` now; a reviewed duplicate counts no more.
+    if ClaimStatus.REVIEWED in (old_status, locked[into.pk].status):
+        TrackRecord.objects.recount(speakers)
     return into

@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims import policy
-from claims.models import Claim, ClaimStatus, Conflict, ReviewAction, ReviewEvent, Verdict
+from claims.models import (
+    Claim,
+    ClaimStatus,
+    Conflict,
+    ReviewAction,
+    ReviewEvent,
+    TrackRecord,
+    Verdict,
+)
 
 from .base import delete_as, save_as, service
 from .conflicts import detect_conflicts, lock_facts
@@ -60,6 +68,8 @@ def _move(claim: Claim, *, by, to: str, note: str, fields=(), events=()) -> Clai
     old = claim.status
     claim.status = to
     save_versioned(claim, by=by, based_on=claim.version, fields=["status", *fields])
+    if ClaimStatus.REVIEWED in (old, to):  # to or from reviewed, or a verdict changed
+        TrackRecord.objects.recount(claim.appearances.values_list("speaker_id", flat=True))
     record_event(
         claim=claim,
         by=by,
