@@ -24,7 +24,7 @@ def test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def open_conflicts_counted(request):
+def counts_kept_in_step(request):
     """After every test that wrote to the database, each claim's ``open_conflicts`` is what
     its conflicts say, and each speaker's track record what their claims say: every write
     path of the suite checks the counts the services keep."""
