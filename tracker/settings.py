@@ -164,6 +164,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Four-eyes review: a reviewer's verdict waits for a second reviewer to confirm it.
 FOUR_EYES_REVIEW = env_bool("FOUR_EYES_REVIEW")
 
+# Fetching a source from its URL (claims/fetching.py). Private, loopback and link-local
+# addresses are refused unless listed here (networks, e.g. "10.1.0.0/16" for an intranet).
+SOURCE_FETCH_ALLOWED_NETWORKS = env_list("SOURCE_FETCH_ALLOWED_NETWORKS", [])
+SOURCE_FETCH_TIMEOUT = float(os.environ.get("SOURCE_FETCH_TIMEOUT", "10"))
+SOURCE_FETCH_MAX_BYTES = int(os.environ.get("SOURCE_FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
+
 # Who publishes the desk's reviews: the author of its ClaimReview (README, "ClaimReview").
 # Background jobs (an import of a big file) through Django's tasks API (the django-tasks
 # backport): kept in the database by default, run by `manage.py db_worker`. Another backend
