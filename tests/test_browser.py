@@ -40,11 +40,11 @@ class OneRequestAtATime(ThreadedWSGIServer):
     thread for everything waited on a connection Chromium had opened ahead and left idle,
     while the form's request queued behind it until the test gave up."""
 
-    _answering = threading.Lock()
+    answering = threading.Lock()
 
     def set_app(self, application):
         def one_at_a_time(environ, start_response):
-            with self._answering:
+            with self.answering:
                 response = application(environ, start_response)
                 try:
                     return list(response)  # the whole body, under the lock
@@ -111,7 +111,22 @@ def desk(live_server, reference_data):
     from claims.services import load_demo
 
     load_demo()
-    return live_server.url
+    if connection.vendor != "sqlite":
+        yield live_server.url
+        return
+    # The test's own queries go through the one connection too, while the page it just
+    # opened may still be asking the server something (a look-up, a proposal): each waits
+    # for the request being answered, as another request would.
+    test_thread = threading.get_ident()
+
+    def queued(execute, sql, params, many, context):
+        if threading.get_ident() != test_thread:
+            return execute(sql, params, many, context)  # the server's, under its lock
+        with OneRequestAtATime.answering:
+            return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(queued):
+        yield live_server.url
 
 
 def log_in(browser, base, username):
