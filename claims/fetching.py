@@ -10,6 +10,7 @@ nothing, and each redirect is vetted the same way. (httpx's client cannot take a
 backend yet — encode/httpx#3749 — httpcore, its transport, can.)
 """
 
+import datetime
 import ipaddress
 import socket
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ class Fetched:
     status: int
     content_type: str
     body: bytes
-    fetched_at: object  # an aware datetime
+    fetched_at: datetime.datetime
 
 
 def _allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -58,7 +59,7 @@ def vetted_address(host: str, port: int) -> str:
         raise FetchError(_("%(host)s could not be found.") % {"host": host}) from error
     addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in found]
     refused = [str(address) for address in addresses if not _allowed(address)]
-    if refused or not addresses:
+    if refused:
         raise FetchError(
             _(
                 "%(host)s is on a private network (%(addresses)s): the tracker fetches "
