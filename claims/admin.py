@@ -383,16 +383,18 @@ class SourceAdmin(ServiceAdmin):
     list_select_related = ("publisher",)
     search_fields = ("title", "url")
     autocomplete_fields = ("publisher",)
-    readonly_fields = ("content_sha256", "added_by", "created_at", "updated_at")
+    readonly_fields = ("content_sha256", "snapshot", "added_by", "created_at", "updated_at")
     fields = (
         "title",
         "url",
         "publisher",
+        "author",
         "kind",
         "language",
         ("published_on", "published_precision"),
         "text",
         "content_sha256",
+        "snapshot",
         "added_by",
         ("created_at", "updated_at"),
     )
@@ -402,6 +404,11 @@ class SourceAdmin(ServiceAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_appearance_count()
+
+    def get_readonly_fields(self, request, obj=None):
+        # A fetched source's text is its page's: it changes when the page is fetched again.
+        fetched = obj is not None and obj.snapshot_id is not None
+        return (*self.readonly_fields, "text") if fetched else self.readonly_fields
 
     @admin.display(description=_("published"), ordering="published_on")
     def published(self, source):

@@ -141,6 +141,11 @@ class ClaimFilter(django_filters.FilterSet):
         method="filter_open_conflict",
         widget=forms.Select(choices=[("", "—"), ("true", _("yes")), ("false", _("no"))]),
     )
+    source_changed = django_filters.BooleanFilter(
+        label=_("A source changed since it was quoted"),
+        method="filter_source_changed",
+        widget=forms.Select(choices=[("", "—"), ("true", _("yes")), ("false", _("no"))]),
+    )
     # Each order named in full (django-filter's own labels read "statement (descending)").
     # Left empty, the list's default: the best matches of a search first, else the latest
     # activity (ClaimQuerySet.mark_active).
@@ -216,6 +221,12 @@ class ClaimFilter(django_filters.FilterSet):
             said &= Q(said_on__lte=before)
             published &= Q(source__published_on__lte=before)
         return _with_version(queryset, said | published)
+
+    def filter_source_changed(self, queryset, name, value):
+        # Few versions are flagged: the claims are found from them (a partial index), not
+        # each claim looked through.
+        flagged = Appearance.objects.exclude(drift="").values("claim_id")
+        return queryset.filter(pk__in=flagged) if value else queryset.exclude(pk__in=flagged)
 
     def filter_open_conflict(self, queryset, name, value):
         # The count the services keep on the claim (the conflicts' two sides looked through

@@ -26,7 +26,7 @@ from .models import (
 from .services import Decision, Step, ValueDecision, check_version
 from .services.sources import text_from_upload
 from .services.workflow import EDITABLE_FIELDS
-from .text import normalize_text, record_id
+from .text import ISO_639_1, normalize_text, record_id
 
 
 def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -642,10 +642,33 @@ class VersionForm(VersionFields):
         return fields
 
 
-class SourceForm(PromptedChoices, forms.ModelForm):
-    """A new source, its text pasted or uploaded (.txt or .html, reduced to readable text)."""
+class SourceMetadataForm(PromptedChoices, forms.ModelForm):
+    """What a source is: title, publisher, author, kind, language, date of publication."""
 
     error_fields = {"published_on": "published", "published_precision": "published"}
+
+    published = PreciseDateField(label=_("Published on"), required=False)
+    publisher = EntityNameField(label=_("Publisher"), required=False)
+
+    class Meta:
+        model = Source
+        fields = ("title", "author", "kind", "language")
+
+    def metadata_fields(self) -> dict:
+        published = self.cleaned_data.get("published")
+        return {
+            "title": self.cleaned_data["title"],
+            "author": self.cleaned_data.get("author", ""),
+            "publisher": self.cleaned_data.get("publisher"),
+            "kind": self.cleaned_data["kind"],
+            "language": self.cleaned_data["language"],
+            "published_on": published.value if published else None,
+            "published_precision": published.precision if published else "",
+        }
+
+
+class SourceForm(SourceMetadataForm):
+    """A new source, its text pasted or uploaded (.txt or .html, reduced to readable text)."""
 
     upload = forms.FileField(
         label=_("…or upload a file"),
@@ -653,12 +676,11 @@ class SourceForm(PromptedChoices, forms.ModelForm):
         help_text=_(".txt or .html, UTF-8, up to 5 MB; HTML is reduced to its readable text."),
     )
     url = forms.URLField(label=_("URL"), max_length=2000, required=False, assume_scheme="https")
-    published = PreciseDateField(label=_("Published on"), required=False)
-    publisher = EntityNameField(label=_("Publisher"), required=False)
 
-    class Meta:
-        model = Source
-        fields = ("title", "url", "kind", "language", "text")
+    field_order = ["title", "url", "kind", "language", "text", "upload", "published", "publisher"]
+
+    class Meta(SourceMetadataForm.Meta):
+        fields = ("title", "url", "kind", "language", "author", "text")
         widgets = {"text": forms.Textarea(attrs={"rows": 12})}
         labels = {"text": _("Text (paste it here)")}
 
@@ -685,17 +707,51 @@ class SourceForm(PromptedChoices, forms.ModelForm):
         return cleaned
 
     def source_fields(self) -> dict:
-        published = self.cleaned_data.get("published")
         return {
-            "title": self.cleaned_data["title"],
+            **self.metadata_fields(),
             "url": self.cleaned_data.get("url", ""),
-            "publisher": self.cleaned_data.get("publisher"),
-            "kind": self.cleaned_data["kind"],
-            "language": self.cleaned_data["language"],
             "text": self.cleaned_data["text"],
-            "published_on": published.value if published else None,
-            "published_precision": published.precision if published else "",
         }
+
+
+class FetchForm(forms.Form):
+    """The address of a page to add as a source."""
+
+    url = forms.URLField(
+        label=_("Address of the page"),
+        max_length=2000,
+        assume_scheme="https",
+        help_text=_("The tracker fetches it, reads the article and shows it to you first."),
+    )
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if existing := Source.objects.filter(url=url).first():
+            raise ValidationError(
+                _("This page is already a source: “%(title)s”."), params={"title": existing.title}
+            )
+        return url
+
+
+class FetchedSourceForm(SourceMetadataForm):
+    """What was read from a fetched page, for the editor to confirm or correct."""
+
+    @classmethod
+    def initial_from(cls, metadata: dict) -> dict:
+        """The form's initial values from what the page says of itself; a publisher only
+        when one entity has that name."""
+        initial = {
+            "title": metadata.get("title", "")[:500],
+            "author": metadata.get("author", "")[:300],
+            "published": metadata.get("published_on", ""),
+        }
+        if metadata.get("language") in ISO_639_1:
+            initial["language"] = metadata["language"]
+        if name := metadata.get("publisher"):
+            named = list(Entity.objects.named(name)[:2])
+            if len(named) == 1:
+                initial["publisher"] = named[0]
+        return initial
 
 
 class ClaimEditForm(VersionedForm):

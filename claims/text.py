@@ -1,9 +1,11 @@
 """Text helpers shared by models and services: name normalisation, ISO 639-1 codes and their
 names."""
 
+import difflib
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from babel import Locale
 from django.conf import settings
@@ -161,3 +163,53 @@ def unreadable_characters(text: str) -> list[tuple[int, str]]:
         if len(found) == 10:
             break
     return found
+
+
+@dataclass(frozen=True)
+class Change:
+    """A stretch of a text compared with another: ``kind`` is "same", "added" or "removed"."""
+
+    kind: str
+    text: str
+
+
+def _words(text: str) -> list[str]:
+    return re.split(r"(\s+)", text)
+
+
+def diff_paragraphs(old: str, new: str) -> list[list[Change]]:
+    """Two versions of a text, paragraph by paragraph (one a line): a paragraph kept whole is
+    one "same" stretch, one added or removed one stretch of its kind, and a paragraph
+    rewritten in place its words' changes."""
+    old_lines = [line for line in old.split("\n") if line.strip()]
+    new_lines = [line for line in new.split("\n") if line.strip()]
+    paragraphs: list[list[Change]] = []
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        before, after = old_lines[a_start:a_end], new_lines[b_start:b_end]
+        if tag == "equal":
+            paragraphs += [[Change("same", line)] for line in before]
+            continue
+        if tag == "replace":
+            for old_line, new_line in zip(before, after, strict=False):
+                paragraphs.append(_diff_words(old_line, new_line))
+            paired = min(len(before), len(after))
+            before, after = before[paired:], after[paired:]
+        paragraphs += [[Change("removed", line)] for line in before]
+        paragraphs += [[Change("added", line)] for line in after]
+    return paragraphs
+
+
+def _diff_words(old: str, new: str) -> list[Change]:
+    old_words, new_words = _words(old), _words(new)
+    changes = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for tag, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        if tag == "equal":
+            changes.append(Change("same", "".join(old_words[a_start:a_end])))
+            continue
+        if a_end > a_start:
+            changes.append(Change("removed", "".join(old_words[a_start:a_end])))
+        if b_end > b_start:
+            changes.append(Change("added", "".join(new_words[b_start:b_end])))
+    return changes

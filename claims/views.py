@@ -27,12 +27,15 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from . import claimreview, policy
 from .exports import claims_csv, claims_json, export_name, versions_csv
+from .fetching import FetchError
 from .filters import ClaimFilter
 from .forms import (
     ClaimEditForm,
     ConflictDecisionForm,
     EntityForm,
     EvidenceForm,
+    FetchedSourceForm,
+    FetchForm,
     ImportForm,
     MergeForm,
     ProposalQueryForm,
@@ -51,6 +54,7 @@ from .models import (
     Conflict,
     Entity,
     ImportJob,
+    Snapshot,
     Source,
     TrackRecord,
 )
@@ -59,6 +63,7 @@ from .services import (
     Step,
     add_entity,
     add_evidence,
+    add_fetched_source,
     add_source,
     available_steps,
     claim_timeline,
@@ -70,11 +75,14 @@ from .services import (
     describe_conflicts,
     disagreement_of,
     export_desk,
+    fetch_page,
     highlight_segments,
+    mark_drift_checked,
     merge_claims,
     possible_duplicates,
     propose_claims,
     recent_activity,
+    recheck_source,
     record_claim_from_source,
     search_everything,
     start_import,
@@ -83,6 +91,7 @@ from .services import (
     update_claim,
     versions_side_by_side,
 )
+from .text import diff_paragraphs
 
 PAGE_SIZE = 25
 
@@ -340,6 +349,20 @@ def version_delete(request, pk):
 
 @login_required
 @require_POST
+def version_checked(request, pk):
+    """An editor has checked a version whose page changed since it was quoted."""
+    appearance = get_object_or_404(Appearance, pk=pk)
+    try:
+        mark_drift_checked(appearance=appearance, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Marked as checked."))
+    return redirect(f"{reverse('claims:claim-detail', args=[appearance.claim_id])}#version-{pk}")
+
+
+@login_required
+@require_POST
 def evidence_add(request, pk):
     """Add a source as evidence for the claim (``add_evidence``)."""
     claim = get_object_or_404(Claim, pk=pk)
@@ -475,15 +498,62 @@ def source_create(request):
         else:
             messages.success(request, _("Source added. Select a passage to record a claim."))
             return redirect("claims:source-detail", pk=source.pk)
-    return render(request, "claims/source_form.html", {"form": form})
+    context = {"form": form, "fetch_form": FetchForm()}
+    return render(request, "claims/source_form.html", context)
+
+
+@login_required
+@require_POST
+def source_fetch(request):
+    """Fetch a page for a new source (``fetch_page``), then show what was read from it."""
+    policy.require(request.user, "add_source")
+    fetch_form = FetchForm(request.POST)
+    if fetch_form.is_valid():
+        try:
+            snapshot, _page = fetch_page(url=fetch_form.cleaned_data["url"], by=request.user)
+        except FetchError as error:
+            fetch_form.add_error("url", str(error))
+        else:
+            return redirect("claims:source-fetched", pk=snapshot.pk)
+    context = {"form": SourceForm(), "fetch_form": fetch_form}
+    return render(request, "claims/source_form.html", context)
+
+
+@login_required
+def source_fetched(request, pk):
+    """What was read from a page the editor fetched: they confirm or correct it, and the
+    source is added with the page's text (``add_fetched_source``)."""
+    policy.require(request.user, "add_source")
+    snapshot = get_object_or_404(
+        Snapshot.objects.unconfirmed().defer("raw_gzip"), pk=pk, fetched_by=request.user
+    )
+    form = FetchedSourceForm(
+        request.POST or None, initial=FetchedSourceForm.initial_from(snapshot.metadata)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            source = add_fetched_source(
+                snapshot=snapshot, by=request.user, **form.metadata_fields()
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Source added. Select a passage to record a claim."))
+            return redirect("claims:source-detail", pk=source.pk)
+    context = {"form": form, "snapshot": snapshot, "paragraphs": snapshot.text.split("\n\n")}
+    return render(request, "claims/source_fetched.html", context)
 
 
 @login_required
 def source_detail(request, pk):
-    source = get_object_or_404(Source.objects.select_related("publisher"), pk=pk)
+    source = get_object_or_404(
+        Source.objects.select_related("publisher", "snapshot").defer("snapshot__raw_gzip"),
+        pk=pk,
+    )
     appearances = list(
         source.appearances.select_related("claim", "speaker").order_by("start", "pk")
     )
+    snapshots = list(source.snapshots.only("pk", "fetched_at", "raw_size"))
     form = RecordForm(request.POST or None, source=source)
     if request.method == "POST":
         policy.require(request.user, "record_appearance")
@@ -507,10 +577,55 @@ def source_detail(request, pk):
         "source": source,
         "segments": highlight_segments(source.text, appearances),
         "appearances": appearances,
+        # Each fetch of the page with the one before it, to compare them.
+        "snapshots": zip(snapshots, [*snapshots[1:], None], strict=True),
         "form": form,
         "can_record": policy.can(request.user, "record_appearance"),
+        "can_recheck": policy.can(request.user, "change_source"),
     }
     return render(request, "claims/source_detail.html", context)
+
+
+@login_required
+@require_POST
+def source_recheck(request, pk):
+    """Fetch a source's page again now (``recheck_source``) and say what changed."""
+    source = get_object_or_404(Source, pk=pk)
+    try:
+        result = recheck_source(source=source, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        if result.error:
+            messages.error(
+                request, _("The page could not be fetched: %(error)s") % {"error": result.error}
+            )
+        elif result.changed:
+            messages.warning(request, _("The page changed: %(what)s.") % {"what": result})
+        else:
+            messages.success(request, _("The page is unchanged."))
+    return redirect("claims:source-detail", pk=pk)
+
+
+@login_required
+def source_changes(request, pk):
+    """How the page of a source changed between two of its snapshots (by default the last
+    two), paragraph by paragraph."""
+    source = get_object_or_404(Source, pk=pk)
+    snapshots = list(source.snapshots.defer("raw_gzip"))
+    by_id = {snapshot.pk: snapshot for snapshot in snapshots}
+    try:
+        new = by_id[int(request.GET["to"])] if "to" in request.GET else snapshots[0]
+        old = by_id[int(request.GET["from"])] if "from" in request.GET else snapshots[1]
+    except (KeyError, IndexError, ValueError):
+        raise Http404(_("No such pair of snapshots of this source.")) from None
+    context = {
+        "source": source,
+        "old": old,
+        "new": new,
+        "paragraphs": diff_paragraphs(old.text, new.text),
+    }
+    return render(request, "claims/source_changes.html", context)
 
 
 @login_required

@@ -19,6 +19,7 @@ from claims.models import (
     ImportJob,
     RatingMapping,
     ReviewEvent,
+    Snapshot,
     Source,
     TrackRecord,
     Verdict,
@@ -38,7 +39,13 @@ def world(db):
     )
     Claim.objects.filter(pk=claim.pk).recount_open_conflicts()  # as the services keep it
     evidence = Evidence.objects.create(claim=claim, source=source, stance="supports")
+    now = timezone.now()
+    snapshot = Snapshot.objects.create(
+        source=source, url=source.url, raw_gzip=b"", raw_size=0, text=source.text,
+        fetched_at=now, checked_at=now,
+    )  # fmt: skip
     return {
+        "snapshot": snapshot,
         "entity": italy,
         "alias": Alias.objects.create(entity=italy, name="Italie", language="fr"),
         "source": source,
@@ -93,6 +100,12 @@ CASES = {
     "claim_structured_has_subject_and_property": lambda w: update(w["claim"], property=""),
     "claim_version_positive": lambda w: update(w["claim"], version=0),
     "appearance_attribution_valid": lambda w: update(w["first"], attribution="rumour"),
+    "appearance_drift_valid": lambda w: update(w["first"], drift="gone", snapshot=w["snapshot"]),
+    "appearance_drift_has_snapshot": lambda w: update(w["first"], drift="removed"),
+    "snapshot_text_sha256_format": lambda w: update(w["snapshot"], text_sha256="abc"),
+    "snapshot_checked_after_fetched": lambda w: update(
+        w["snapshot"], checked_at=w["snapshot"].fetched_at - datetime.timedelta(days=1)
+    ),
     "appearance_offsets_both_or_neither": lambda w: update(w["first"], end=None),
     "appearance_offsets_ordered": lambda w: update(w["first"], start=5, end=5, quote=""),
     "appearance_offsets_span_quote": lambda w: update(w["first"], quote="Les Etats"),

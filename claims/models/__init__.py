@@ -15,6 +15,7 @@ from .claims import (
     ClaimQuerySet,
     ClaimStatus,
     Evidence,
+    QuoteDrift,
     Rank,
     RatingMapping,
     Stance,
@@ -34,7 +35,7 @@ from .conflicts import (
 from .entities import Alias, Entity, EntityKind, EntityQuerySet
 from .imports import ImportFormat, ImportJob, ImportStatus
 from .review import ReviewAction, ReviewEvent, ReviewEventImmutable
-from .sources import Source, SourceKind, SourceQuerySet, sha256_of
+from .sources import Snapshot, Source, SourceKind, SourceQuerySet, sha256_of
 
 __all__ = [
     "QUOTE_CONTEXT_LENGTH",
@@ -60,11 +61,13 @@ __all__ = [
     "ImportFormat",
     "ImportJob",
     "ImportStatus",
+    "QuoteDrift",
     "Rank",
     "RatingMapping",
     "ReviewAction",
     "ReviewEvent",
     "ReviewEventImmutable",
+    "Snapshot",
     "Source",
     "SourceKind",
     "SourceQuerySet",

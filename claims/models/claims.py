@@ -30,7 +30,7 @@ from .base import (
     folded_length_error,
 )
 from .entities import Entity
-from .sources import Source
+from .sources import Snapshot, Source
 
 
 def in_french(language: str | None = None) -> bool:
@@ -812,6 +812,14 @@ def _at_most_one_scalar_value() -> Q:
     return condition
 
 
+class QuoteDrift(models.TextChoices):
+    """How a quote fared when its page was fetched again and had changed."""
+
+    MOVED = "moved", _("moved: same words, new surroundings")
+    REWORDED = "reworded", _("reworded")
+    REMOVED = "removed", _("removed from the page")
+
+
 class AppearanceQuerySet(models.QuerySet):
     def with_values(self) -> "AppearanceQuerySet":
         """Versions as they are compared and shown: with their sources (titles and dates,
@@ -872,6 +880,23 @@ class Appearance(Timestamped):
     )
     suffix = models.CharField(
         _("text after the quote"), max_length=200, blank=True, help_text=_("Filled in for you.")
+    )
+    snapshot = models.ForeignKey(
+        Snapshot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="appearances",
+        verbose_name=_("quoted from"),
+        help_text=_("The fetch of the page the quote was found in; none for a pasted text."),
+    )
+    drift = models.CharField(
+        _("source changed"),
+        max_length=10,
+        choices=QuoteDrift.choices,
+        blank=True,
+        help_text=_("Set when the page changed after it was quoted, until an editor checks it."),
     )
     said_on = models.DateField(_("said on"), null=True, blank=True)
     said_on_precision = models.CharField(
@@ -939,6 +964,12 @@ class Appearance(Timestamped):
         constraints = [
             choices_constraint("appearance", "attribution", Attribution),
             choices_constraint("appearance", "rank", Rank),
+            choices_constraint("appearance", "drift", QuoteDrift, blank=True),
+            models.CheckConstraint(
+                condition=Q(drift="") | Q(snapshot__isnull=False),
+                name="appearance_drift_has_snapshot",
+                violation_error_message=_("Only a quote taken from a fetched page can drift."),
+            ),
             models.CheckConstraint(condition=Q(version__gte=1), name="appearance_version_positive"),
             models.CheckConstraint(
                 condition=Q(rank=Rank.NORMAL) | ~Q(rank_reason=""),
@@ -981,6 +1012,9 @@ class Appearance(Timestamped):
             # A speaker's versions, their claims and ids without reading a row: a speaker's
             # page counts their reviewed claims, finds their conflicts (index-only scans).
             models.Index(fields=["speaker", "claim", "id"], name="appearance_speaker_idx"),
+            # The few versions whose page changed since they were quoted (the claims list's
+            # "a source changed" filter).
+            models.Index(fields=["claim"], condition=~Q(drift=""), name="appearance_drift_idx"),
         ]
 
     def __str__(self):
@@ -1008,8 +1042,10 @@ class Appearance(Timestamped):
             self.capture_context()
 
     def capture_context(self) -> None:
-        """Keep the text around the quote, to find it again if the source text shifts."""
+        """Keep the text around the quote, to find it again if the source text shifts, and
+        the snapshot of the page it is in."""
         text = self.source.text
+        self.snapshot_id = self.source.snapshot_id
         self.prefix = text[max(0, self.start - QUOTE_CONTEXT_LENGTH) : self.start]
         self.suffix = text[self.end : self.end + QUOTE_CONTEXT_LENGTH]
 

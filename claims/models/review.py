@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .base import choices_constraint
-from .claims import Claim, ClaimStatus, Verdict, in_french
+from .claims import Claim, ClaimStatus, QuoteDrift, Verdict, in_french
 from .conflicts import Conflict, ConflictKind, ConflictResolution, ConflictState
 
 
@@ -28,6 +28,8 @@ class ReviewAction(models.TextChoices):
     CONFLICT_EDITED = "conflict_edited", _("conflict edited")
     RANK = "rank", _("version ranked")
     MERGED = "merged", _("merged")
+    SOURCE_CHANGED = "source_changed", _("source changed after it was quoted")
+    SOURCE_CHECKED = "source_checked", _("changed source checked")
     NOTE = "note", _("note")
 
 
@@ -159,7 +161,7 @@ class ReviewEvent(models.Model):
 def value_label(value: str, french: str | None = None) -> str:
     """Events store values (``in_review``, a verdict's label), shown in the reader's
     language (“in review”; ``french``: the verdict's French label, ``with_verdict_labels``)."""
-    for choices in (ClaimStatus, ConflictState, ConflictResolution, ConflictKind):
+    for choices in (ClaimStatus, ConflictState, ConflictResolution, ConflictKind, QuoteDrift):
         if value in choices.values:
             return str(choices(value).label)
     if french and in_french():

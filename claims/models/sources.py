@@ -1,11 +1,12 @@
 """Sources: the documents that make or report claims."""
 
+import gzip
 import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from claims.dates import (
@@ -86,8 +87,21 @@ class Source(Timestamped):
     published_precision = models.CharField(
         _("publication date precision"), max_length=5, choices=DatePrecision.choices, blank=True
     )
+    author = models.CharField(
+        _("author"), max_length=300, blank=True, help_text=_("The byline, as the source gives it.")
+    )
     text = models.TextField(
         _("text"), blank=True, help_text=_("The full text, stored exactly as given.")
+    )
+    snapshot = models.ForeignKey(
+        "Snapshot",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("current snapshot"),
+        help_text=_("The fetch of the page the text is from; none for a text pasted or uploaded."),
     )
     content_sha256 = models.CharField(
         _("content SHA-256"),
@@ -163,3 +177,77 @@ class Source(Timestamped):
             }
         if errors:
             raise ValidationError(errors)
+
+
+class SnapshotQuerySet(models.QuerySet):
+    def unconfirmed(self) -> "SnapshotQuerySet":
+        """Pages fetched for a source an editor has not confirmed (yet)."""
+        return self.filter(source__isnull=True)
+
+
+class Snapshot(models.Model):
+    """A page as the tracker fetched it: the response (compressed), the article's text read
+    from it, and when. A fetched source's text is its latest snapshot's; an older snapshot is
+    what the page said when it was quoted."""
+
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="snapshots",
+        verbose_name=_("source"),
+        help_text=_("Empty while the editor who fetched it has not confirmed the source."),
+    )
+    url = models.URLField(_("URL fetched"), max_length=2000, help_text=_("After redirects."))
+    content_type = models.CharField(_("content type"), max_length=200, blank=True)
+    raw_gzip = models.BinaryField(_("response (gzip)"), editable=False)
+    raw_size = models.PositiveIntegerField(_("response size (bytes)"))
+    text = models.TextField(_("text read from the page"))
+    text_sha256 = models.CharField(_("text SHA-256"), max_length=64, editable=False)
+    # What the page said of itself (title, author, date, publisher, language), as read.
+    metadata = models.JSONField(_("metadata read from the page"), default=dict, blank=True)
+    fetched_at = models.DateTimeField(_("fetched at"))
+    checked_at = models.DateTimeField(
+        _("last seen unchanged"), help_text=_("The last fetch that read this same text.")
+    )
+    fetched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fetched by"),
+    )
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("snapshot")
+        verbose_name_plural = _("snapshots")
+        ordering = ["-fetched_at", "-id"]
+        indexes = [
+            models.Index(fields=["source", "-fetched_at", "-id"], name="snapshot_source_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(text_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="snapshot_text_sha256_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_at__gte=F("fetched_at")),
+                name="snapshot_checked_after_fetched",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.url} ({self.fetched_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        self.text_sha256 = sha256_of(self.text)
+        super().save(*args, **kwargs)
+
+    @property
+    def raw(self) -> bytes:
+        """The response's body as it was received."""
+        return gzip.decompress(self.raw_gzip)

@@ -48,6 +48,14 @@ from .search import (
     refresh_search,
     search_everything,
 )
+from .snapshots import (
+    Recheck,
+    add_fetched_source,
+    fetch_page,
+    mark_drift_checked,
+    recheck_source,
+    recheck_sources,
+)
 from .sources import add_source, change_source, delete_source, html_to_text, text_from_upload
 from .verdicts import delete_rating_mapping, delete_verdict, save_rating_mapping, save_verdict
 from .versioning import StaleVersion, check_version, save_versioned
@@ -127,6 +135,12 @@ __all__ = [
     "html_to_text",
     "load_demo",
     "locate_quote",
+    "mark_drift_checked",
+    "recheck_source",
+    "recheck_sources",
+    "Recheck",
+    "add_fetched_source",
+    "fetch_page",
     "mark_reviewed",
     "merge_claims",
     "possible_duplicates",

@@ -10,6 +10,7 @@ from lxml import etree
 
 from claims import policy
 from claims.models import Source
+from claims.text import normalize_text
 
 from .anchoring import ReanchorReport, reanchor_appearances
 from .base import delete_as, save_as, service
@@ -154,13 +155,32 @@ def change_source(*, source: Source, by, **changes) -> ReanchorReport | None:
     policy.require(by, "change_source")
     # Two editors changing one source's text at once would each re-anchor on their own text.
     current = Source.objects.select_for_update().get(pk=source.pk)
+    if (
+        current.snapshot_id is not None
+        and "snapshot" not in changes
+        and normalize_text(changes.get("text", current.text)) != current.text
+    ):
+        raise ValidationError(
+            {
+                "text": _(
+                    "This text is the page as the tracker fetched it: it changes when the page "
+                    "is fetched again, not by hand."
+                )
+            }
+        )
     before = {name: getattr(current, name) for name in changes}
     for name, value in changes.items():
         setattr(current, name, value)
     current.full_clean()
     if any(getattr(current, name) != value for name, value in before.items()):
         save_as(current, by=by)
-    report = reanchor_appearances(source=current, by=by) if "text" in changes else None
+    # A text from a new fetch of the page (a snapshot): the quotes it moved, reworded or
+    # removed are flagged for an editor; an editor's own edit of the text flags nothing.
+    report = (
+        reanchor_appearances(source=current, by=by, flag_drift="snapshot" in changes)
+        if "text" in changes
+        else None
+    )
     refresh_search(sources=[current])
     if {"text", "language"} & set(changes):
         # Quotes may have been re-quoted; a language picks the stemmer of its quotes.
