@@ -559,7 +559,7 @@ class ClaimAdmin(ServiceAdmin):
     list_filter = ("status", "verdict", "value_type")
     list_select_related = ("verdict", "subject", "assignee")
     search_fields = ("statement", "property", "subject__name")
-    autocomplete_fields = ("subject",)
+    autocomplete_fields = ("subject", "recorded_by")
     # Status, verdict and assignment change only through the review workflow (below the form).
     readonly_fields = (
         "current_value",
@@ -577,6 +577,7 @@ class ClaimAdmin(ServiceAdmin):
     fields = (
         "statement",
         ("subject", "property", "value_type"),
+        "recorded_by",
         ("tolerance", "compare_text", "changes_over_time"),
         "current_value",
         "same_fact",

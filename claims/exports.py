@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from .dates import precise_date_text
-from .models import Appearance, Claim, ValueType
+from .models import DATED_TYPES, Appearance, Claim, ValueType
 from .services import current_value_of
 from .text import normalize_name
 
@@ -144,7 +144,7 @@ def version_value(version: Appearance, value_type: str):
         return sorted(entity.name for entity in version.value_entities.all()) or None
     if value_type == ValueType.NUMBER:
         return None if version.value_number is None else str(version.value_number)
-    if value_type == ValueType.DATE:
+    if value_type in DATED_TYPES:
         return precise_date_text(version, "value_date")
     if value_type == ValueType.TEXT:
         return version.value_text or None

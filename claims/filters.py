@@ -7,7 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .models import Appearance, Claim, ClaimStatus, Entity, Source, Verdict
+from .models import Appearance, Claim, ClaimStatus, Entity, Rank, Source, Verdict
 from .models.claims import SEARCH_NEWEST, STATEMENT_ORDER
 from .text import language_choices, normalize_name, record_id, search_words
 
@@ -141,6 +141,15 @@ class ClaimFilter(django_filters.FilterSet):
         method="filter_open_conflict",
         widget=forms.Select(choices=[("", "—"), ("true", _("yes")), ("false", _("no"))]),
     )
+    source_record = django_filters.ChoiceFilter(
+        label=_("Its sources' track record"),
+        method="filter_source_record",
+        choices=[
+            (Rank.DEPRECATED, _("a source with versions set aside by decisions")),
+            (Rank.PREFERRED, _("a source with versions preferred by decisions")),
+        ],
+        empty_label="—",
+    )
     source_changed = django_filters.BooleanFilter(
         label=_("A source changed since it was quoted"),
         method="filter_source_changed",
@@ -221,6 +230,11 @@ class ClaimFilter(django_filters.FilterSet):
             said &= Q(said_on__lte=before)
             published &= Q(source__published_on__lte=before)
         return _with_version(queryset, said | published)
+
+    def filter_source_record(self, queryset, name, value: str):
+        # The sources with a version so ranked: few (a partial index), then their claims.
+        ranked = Appearance.objects.filter(rank=value).values("source_id")
+        return _with_version(queryset, source__in=ranked)
 
     def filter_source_changed(self, queryset, name, value):
         # Few versions are flagged: the claims are found from them (a partial index), not

@@ -1,5 +1,7 @@
+import datetime
 import re
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -11,13 +13,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .dates import PreciseDate, precise_date_text
 from .models import (
+    DATED_TYPES,
     Appearance,
     Attribution,
+    CitationKind,
     Claim,
     Conflict,
     ConflictState,
     Entity,
     ImportFormat,
+    SearchRecord,
     Source,
     Stance,
     ValueType,
@@ -355,7 +360,7 @@ def parse_value(value_type: str, text: str) -> dict:
         # The column's limits, with Django's own messages (too many digits or decimals).
         NUMBER_LIMITS(number)
         return {"value_number": number}
-    if value_type == ValueType.DATE:
+    if value_type in DATED_TYPES:
         try:
             date = PreciseDate.parse(text)
         except ValueError as error:
@@ -577,7 +582,7 @@ def value_text(appearance: Appearance, value_type: str) -> str:
         return ", ".join(sorted(entity.name for entity in appearance.value_entities.all()))
     if value_type == ValueType.NUMBER and appearance.value_number is not None:
         return format(appearance.value_number.normalize(), "f")
-    if value_type == ValueType.DATE:
+    if value_type in DATED_TYPES:
         return precise_date_text(appearance, "value_date") or ""
     if value_type == ValueType.TEXT:
         return appearance.value_text
@@ -756,6 +761,11 @@ class FetchedSourceForm(SourceMetadataForm):
 
 class ClaimEditForm(VersionedForm):
     subject = EntityNameField(label=_("Subject"), required=False)
+    recorded_by = EntityNameField(
+        label=_("Recorded by"),
+        required=False,
+        help_text=_("For a claim that none happened: who keeps the record it says is empty."),
+    )
 
     class Meta:
         model = Claim
@@ -821,6 +831,35 @@ class EvidenceForm(PromptedChoices, forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class SearchRecordForm(forms.ModelForm):
+    """A search made for a claim that none happened."""
+
+    class Meta:
+        model = SearchRecord
+        fields = ("searched", "url", "query", "covered_from", "covered_to", "searched_on",
+                  "found_nothing", "found")  # fmt: skip
+        widgets = {
+            "query": forms.Textarea(attrs={"rows": 2}),
+            "found": forms.Textarea(attrs={"rows": 3}),
+            "covered_from": forms.DateInput(attrs={"type": "date"}),
+            "covered_to": forms.DateInput(attrs={"type": "date"}),
+            "searched_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        field_classes = {"url": partial(forms.URLField, assume_scheme="https")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["searched_on"].initial = datetime.date.today
+
+
+class CitationForm(forms.Form):
+    """Another source this one reports (cites) or repeats (republishes)."""
+
+    cited = SourceTitleField(label=_("It cites"), help_text=_("Its title: suggestions show."))
+    kind = forms.ChoiceField(label=_("How"), choices=CitationKind.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 
 class EntityForm(PromptedChoices, forms.ModelForm):

@@ -30,6 +30,7 @@ from .exports import claims_csv, claims_json, export_name, versions_csv
 from .fetching import FetchError
 from .filters import ClaimFilter
 from .forms import (
+    CitationForm,
     ClaimEditForm,
     ConflictDecisionForm,
     EntityForm,
@@ -41,6 +42,7 @@ from .forms import (
     ProposalQueryForm,
     RecordForm,
     ReviewStepForm,
+    SearchRecordForm,
     SourceForm,
     ValueDecisionForm,
     VersionForm,
@@ -49,6 +51,7 @@ from .forms import (
 from .interchange.table import template as csv_template
 from .models import (
     Appearance,
+    Citation,
     Claim,
     ClaimStatus,
     Conflict,
@@ -57,15 +60,19 @@ from .models import (
     Snapshot,
     Source,
     TrackRecord,
+    ValueType,
 )
 from .pagination import EstimatingPaginator, count_about
 from .services import (
     Step,
+    add_citation,
     add_entity,
     add_evidence,
     add_fetched_source,
+    add_search_record,
     add_source,
     available_steps,
+    claim_origins,
     claim_timeline,
     current_value,
     current_values,
@@ -84,8 +91,11 @@ from .services import (
     recent_activity,
     recheck_source,
     record_claim_from_source,
+    remove_citation,
     search_everything,
+    source_record,
     start_import,
+    suggest_citations,
     take_step,
     update_appearance,
     update_claim,
@@ -107,6 +117,11 @@ def _page(request, queryset, size=PAGE_SIZE):
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _form_error_text(form) -> str:
+    """A form's errors in one line, for a message on the page it came from."""
+    return " ".join(message for errors in form.errors.values() for message in errors)
 
 
 # A status under its count, agreeing with it ("1 new claim", «15 nouvelles affirmations»).
@@ -229,14 +244,22 @@ def _claim_page(request, pk, *, decision_form: ValueDecisionForm | None = None):
     can_decide = policy.can(request.user, "decide_conflict")
     if disagreement and can_decide and decision_form is None:
         decision_form = ValueDecisionForm(disagreement=disagreement)
+    columns = versions_side_by_side(claim)
     context = {
         "claim": claim,
-        "columns": versions_side_by_side(claim),
+        "columns": columns,
+        "origins": claim_origins([column.appearance for column in columns]),
         "current": current_value(claim),
         "disagreement": disagreement,
         "decision_form": decision_form,
         "conflicts": conflicts,
         "evidence": claim.evidence.select_related("source"),
+        "search_records": claim.search_records.all()
+        if claim.value_type == ValueType.ABSENCE
+        else [],
+        "search_form": SearchRecordForm(auto_id="search-%s")
+        if claim.value_type == ValueType.ABSENCE and policy.can(request.user, "add_evidence")
+        else None,
         "timeline": claim_timeline(claim),
         "review_forms": [ReviewStepForm.for_step(step, based_on=claim.version) for step in steps],
         "can_decide": can_decide,
@@ -376,8 +399,27 @@ def evidence_add(request, pk):
         else:
             messages.success(request, _("Evidence added."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_error_text(form))
     return redirect(f"{reverse('claims:claim-detail', args=[pk])}#evidence")
+
+
+@login_required
+@require_POST
+def search_record_add(request, pk):
+    """Record a search made for a claim that none happened (``add_search_record``)."""
+    claim = get_object_or_404(Claim, pk=pk)
+    policy.require(request.user, "add_evidence")
+    form = SearchRecordForm(request.POST)
+    if form.is_valid():
+        try:
+            add_search_record(claim=claim, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Search recorded."))
+    else:
+        messages.error(request, _form_error_text(form))
+    return redirect(f"{reverse('claims:claim-detail', args=[pk])}#scope")
 
 
 @login_required
@@ -553,7 +595,7 @@ def source_detail(request, pk):
     appearances = list(
         source.appearances.select_related("claim", "speaker").order_by("start", "pk")
     )
-    snapshots = list(source.snapshots.only("pk", "fetched_at", "raw_size"))
+    snapshots = list(source.snapshots.only("pk", "source", "fetched_at", "raw_size"))
     form = RecordForm(request.POST or None, source=source)
     if request.method == "POST":
         policy.require(request.user, "record_appearance")
@@ -582,8 +624,52 @@ def source_detail(request, pk):
         "form": form,
         "can_record": policy.can(request.user, "record_appearance"),
         "can_recheck": policy.can(request.user, "change_source"),
+        "citations": source.citations.select_related("cited__publisher").defer(
+            "cited__text", "cited__search_text"
+        ),
+        "cited_by": source.cited_by.select_related("citing").defer(
+            "citing__text", "citing__search_text"
+        ),
+        "suggestions": suggest_citations(source)
+        if policy.can(request.user, "change_source")
+        else [],
+        "citation_form": CitationForm(auto_id="citation-%s"),
+        "record": source_record(Source.objects.filter(pk=source.pk)),
     }
     return render(request, "claims/source_detail.html", context)
+
+
+@login_required
+@require_POST
+def source_cite(request, pk):
+    """Record that this source cites or repeats another (``add_citation``)."""
+    source = get_object_or_404(Source, pk=pk)
+    form = CitationForm(request.POST)
+    if form.is_valid():
+        try:
+            add_citation(
+                citing=source,
+                cited=form.cleaned_data["cited"],
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Citation recorded."))
+    else:
+        messages.error(request, _form_error_text(form))
+    return redirect(f"{reverse('claims:source-detail', args=[pk])}#citations")
+
+
+@login_required
+@require_POST
+def citation_remove(request, pk):
+    citation = get_object_or_404(Citation, pk=pk)
+    remove_citation(citation=citation, by=request.user)
+    messages.success(request, _("Citation removed."))
+    return redirect(f"{reverse('claims:source-detail', args=[citation.citing_id])}#citations")
 
 
 @login_required
@@ -667,6 +753,10 @@ def entity_detail(request, pk):
         "page": _page(request, _claim_rows(made).order_by("-last_activity_at", "-pk")),
         "track_record": TrackRecord.objects.of(entity),
         "conflicts": conflicts,
+        # As a publisher: how its sources fared (only for an entity that publishes).
+        "publisher_record": source_record(entity.published_sources.all())
+        if entity.published_sources.exists()
+        else None,
     }
     return render(request, "claims/entity_detail.html", context)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from claims.models import (
     Alias,
     Appearance,
+    Citation,
     Claim,
     Conflict,
     Entity,
@@ -19,6 +20,7 @@ from claims.models import (
     ImportJob,
     RatingMapping,
     ReviewEvent,
+    SearchRecord,
     Snapshot,
     Source,
     TrackRecord,
@@ -44,7 +46,16 @@ def world(db):
         source=source, url=source.url, raw_gzip=b"", raw_size=0, text=source.text,
         fetched_at=now, checked_at=now,
     )  # fmt: skip
+    report = make_source(title="Report", url="https://example.org/report")
+    absence = make_claim(value_type="absence", subject=italy, property="incident")
+    search = SearchRecord.objects.create(
+        claim=absence, searched="Archive", query="incident", searched_on=DAY
+    )
     return {
+        "absence": absence,
+        "search": search,
+        "citation": Citation.objects.create(citing=source, cited=report),
+        "report": report,
         "snapshot": snapshot,
         "entity": italy,
         "alias": Alias.objects.create(entity=italy, name="Italie", language="fr"),
@@ -100,6 +111,16 @@ CASES = {
     "claim_structured_has_subject_and_property": lambda w: update(w["claim"], property=""),
     "claim_version_positive": lambda w: update(w["claim"], version=0),
     "appearance_attribution_valid": lambda w: update(w["first"], attribution="rumour"),
+    "citation_once": lambda w: Citation.objects.create(citing=w["source"], cited=w["report"]),
+    "citation_not_itself": lambda w: update(w["citation"], cited=w["source"]),
+    "citation_kind_valid": lambda w: update(w["citation"], kind="copies"),
+    "claim_recorded_by_for_absence": lambda w: update(w["claim"], recorded_by=w["entity"]),
+    "searchrecord_searched_given": lambda w: update(w["search"], searched=""),
+    "searchrecord_query_given": lambda w: update(w["search"], query=""),
+    "searchrecord_nothing_or_items": lambda w: update(w["search"], found="An item."),
+    "searchrecord_period_ordered": lambda w: update(
+        w["search"], covered_from=DAY, covered_to=DAY - datetime.timedelta(days=1)
+    ),
     "appearance_drift_valid": lambda w: update(w["first"], drift="gone", snapshot=w["snapshot"]),
     "appearance_drift_has_snapshot": lambda w: update(w["first"], drift="removed"),
     "snapshot_text_sha256_format": lambda w: update(w["snapshot"], text_sha256="abc"),

@@ -127,11 +127,12 @@ LIST_PAGES = [
     ("conflict queue", lambda: reverse("claims:queue", args=["conflicts"]), 6),
     ("my queue", lambda: reverse("claims:queue", args=["mine"]), 4),
     ("unreviewed queue", lambda: reverse("claims:queue", args=["unreviewed"]), 4),
-    # session, user, entity, aliases, count, page, track record (kept counts), conflicts.
+    # session, user, entity, aliases, count, page, track record (kept counts), conflicts,
+    # whether it publishes sources (none here: no publisher's record).
     (
         "subject page",
         lambda: reverse("claims:entity-detail", args=[Claim.objects.first().subject_id]),
-        9,
+        10,
     ),
 ]
 
@@ -173,9 +174,10 @@ def test_the_claim_page_costs_the_same_for_10_and_50_versions(
     # versions and entities); the review form's verdicts and users;
     # the disagreement (the claim's versions' ids, open conflicts, their versions, their
     # entities); the other conflicts, and their versions with their entities (to describe
-    # them); evidence: 26, whatever the number of versions (PostgreSQL: 27, the rarest words'
-    # frequencies from its statistics for the wording's candidates).
-    with django_assert_max_num_queries(27 if connection.vendor == "postgresql" else 26):
+    # them); evidence; the citations of its sources, for their origins: 27, whatever the
+    # number of versions (PostgreSQL: 28, the rarest words' frequencies from its statistics
+    # for the wording's candidates).
+    with django_assert_max_num_queries(28 if connection.vendor == "postgresql" else 27):
         response = client.get(reverse("claims:claim-detail", args=[claim.pk]))
     assert response.status_code == 200
     # Member 0 is listed by every version; members 1 and 2 by some: those are marked.

@@ -410,7 +410,11 @@ def test_the_pages_show_the_change_and_an_editor_checks_it(
         recheck.content.decode()
     )
 
-    with django_assert_max_num_queries(12):
+    # session, user, source, its quotes, its snapshots, permissions (two); what it may cite
+    # (its versions, their entities, its citations either way, the same claims' other
+    # versions); what it cites and what cites it; its track record (ranks, verdicts): 15,
+    # whatever the number of quotes.
+    with django_assert_max_num_queries(15):
         page = client.get(reverse("claims:source-detail", args=[source.pk])).content.decode()
     assert "The page, as fetched" in page and "what changed since the fetch before" in page
     assert "the page changed:" in page

@@ -11,8 +11,20 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 
 EXPERTISE = "expertise"
 MARRAKECH = "marrakech"
+REPORT = "report"
 
+# In the order they are added: the list of sources shows the newest first, the articles.
 SOURCES = {
+    # The report the first article relays (its text is not in the corpus: the source is
+    # there to be cited, an origin).
+    REPORT: {
+        "title": "Country Reports on Terrorism 2021: Morocco",
+        "kind": "report",
+        "language": "en",
+        "published": "2023-02-27",
+        "publisher": "US Department of State",
+        "url": "https://www.state.gov/reports/country-reports-on-terrorism-2021/morocco",
+    },
     EXPERTISE: {
         "file": "maroc-expertise-antiterrorisme.fr.txt",
         "title": "Le Maroc réaffirme son engagement à partager son expertise antiterroriste "
@@ -30,6 +42,17 @@ SOURCES = {
         "published": "2022-05",
     },
 }
+
+# Who cites whom: (citing source, cited source, how, note).
+CITATIONS = [
+    (
+        EXPERTISE,
+        REPORT,
+        "cites",
+        "Its figures on Morocco are the State Department's report's (“a noté le département "
+        "d'État américain”).",
+    ),
+]
 
 # name, kind, Wikidata id, description, aliases as (name, language)
 ENTITIES = [
@@ -161,10 +184,13 @@ CLAIMS = [
         ],
     },
     {
+        # A claim that none happened: its scope is what (the property), where (the subject),
+        # the period (each version's value) and who recorded it.
         "statement": "No terrorist incident was recorded in Morocco in 2021.",
         "subject": "Morocco",
-        "property": "terrorist incidents recorded in 2021",
-        "value_type": "number",
+        "property": "terrorist incident",
+        "value_type": "absence",
+        "recorded_by": "US Department of State",
         "changes_over_time": False,
         "appearances": [
             {
@@ -173,7 +199,18 @@ CLAIMS = [
                 "du Nord en 2021",
                 "speaker": "US Department of State",
                 "attribution": "reported",
-                "value": 0,
+                "value": "2021",
+            }
+        ],
+        "search_records": [
+            {
+                "searched": "Country Reports on Terrorism 2021: Morocco (US Department of State)",
+                "url": "https://www.state.gov/reports/country-reports-on-terrorism-2021/morocco",
+                "query": "The report's section on Morocco, read for incidents in 2021.",
+                "covered_from": "2021-01-01",
+                "covered_to": "2021-12-31",
+                "searched_on": "2023-03-01",
+                "found_nothing": True,
             }
         ],
     },

@@ -1,6 +1,7 @@
 """The desk's full dump: one JSON document holding everything the import reads — entities with
-their aliases, sources with their texts, claims, their versions and evidence, conflicts with
-their decisions, and the review history (README, "The full dump").
+their aliases, sources with their texts and who cites whom, claims, their versions, evidence
+and searches, conflicts with their decisions, and the review history (README, "The full
+dump").
 
 The document is relational, one top-level list a table, each in the order its rows were made:
 an item refers to items of earlier lists by their ``id``, its rank in its list (1, 2, 3…) —
@@ -26,11 +27,13 @@ from claims.dates import precise_date_text
 from claims.exports import version_value
 from claims.models import (
     Appearance,
+    Citation,
     Claim,
     Conflict,
     Entity,
     Evidence,
     ReviewEvent,
+    SearchRecord,
     Source,
     ValueType,
 )
@@ -41,7 +44,10 @@ FORMAT = "claim-tracker-dump"
 VERSION = 1
 CHUNK = 1000
 # The lists of a dump, in the order they are written and read.
-SECTIONS = ["entities", "sources", "claims", "versions", "evidence", "conflicts", "events"]
+SECTIONS = [
+    "entities", "sources", "citations", "claims", "versions", "evidence", "searches",
+    "conflicts", "events",
+]  # fmt: skip
 
 
 class Ordinals:
@@ -107,9 +113,21 @@ class _Writer:
                 "kind": source.kind,
                 "language": source.language,
                 "published": precise_date_text(source, "published_on"),
+                "author": source.author,
                 "text": source.text,
                 "added_by": self.person(source.added_by_id),
                 "created_at": _time(source.created_at),
+            }
+
+    def citations(self):
+        for citation in _rows(Citation.objects):
+            yield {
+                "source": self.source(citation.citing_id),
+                "cites": self.source(citation.cited_id),
+                "kind": citation.kind,
+                "note": citation.note,
+                "added_by": self.person(citation.added_by_id),
+                "created_at": _time(citation.created_at),
             }
 
     def claims(self):
@@ -124,6 +142,7 @@ class _Writer:
                 "tolerance": None if claim.tolerance is None else str(claim.tolerance),
                 "compare_text": claim.compare_text,
                 "changes_over_time": claim.changes_over_time,
+                "recorded_by": self.entity(claim.recorded_by_id),
                 "status": claim.status,
                 "verdict": claim.verdict.slug if claim.verdict else None,
                 "proposed_verdict": (
@@ -176,6 +195,22 @@ class _Writer:
                 "note": item.note,
                 "added_by": self.person(item.added_by_id),
                 "created_at": _time(item.created_at),
+            }
+
+    def searches(self):
+        for record in _rows(SearchRecord.objects):
+            yield {
+                "claim": self.claim(record.claim_id),
+                "searched": record.searched,
+                "url": record.url,
+                "query": record.query,
+                "covered_from": _time(record.covered_from),
+                "covered_to": _time(record.covered_to),
+                "searched_on": _time(record.searched_on),
+                "found_nothing": record.found_nothing,
+                "found": record.found,
+                "added_by": self.person(record.added_by_id),
+                "created_at": _time(record.created_at),
             }
 
     def conflicts(self):

@@ -100,15 +100,17 @@ class ImportReport:
         return f"{total} ({details})." if details else f"{total}."
 
 
-KIND_ORDER = ["people", "entities", "sources", "claims", "versions", "evidence", "conflicts",
-              "events"]  # fmt: skip
+KIND_ORDER = ["people", "entities", "sources", "citations", "claims", "versions", "evidence",
+              "searches", "conflicts", "events"]  # fmt: skip
 KIND_LABELS = {
     "people": gettext_lazy("people"),
     "entities": gettext_lazy("entities"),
     "sources": gettext_lazy("sources"),
+    "citations": gettext_lazy("citations"),
     "claims": gettext_lazy("claims"),
     "versions": gettext_lazy("versions"),
     "evidence": gettext_lazy("evidence"),
+    "searches": gettext_lazy("search records"),
     "conflicts": gettext_lazy("conflicts"),
     "events": gettext_lazy("review events"),
 }

@@ -7,6 +7,7 @@ validation (``clean``), so that the admin, forms, imports and raw writes are all
 
 from .base import QUOTE_CONTEXT_LENGTH, Timestamped, validate_language, validate_wikidata_id
 from .claims import (
+    DATED_TYPES,
     SCALAR_VALUE_EMPTY,
     VALUE_FIELD_OF_TYPE,
     Appearance,
@@ -18,6 +19,7 @@ from .claims import (
     QuoteDrift,
     Rank,
     RatingMapping,
+    SearchRecord,
     Stance,
     TrackRecord,
     ValueType,
@@ -35,10 +37,19 @@ from .conflicts import (
 from .entities import Alias, Entity, EntityKind, EntityQuerySet
 from .imports import ImportFormat, ImportJob, ImportStatus
 from .review import ReviewAction, ReviewEvent, ReviewEventImmutable
-from .sources import Snapshot, Source, SourceKind, SourceQuerySet, sha256_of
+from .sources import (
+    Citation,
+    CitationKind,
+    Snapshot,
+    Source,
+    SourceKind,
+    SourceQuerySet,
+    sha256_of,
+)
 
 __all__ = [
     "QUOTE_CONTEXT_LENGTH",
+    "DATED_TYPES",
     "SCALAR_VALUE_EMPTY",
     "VALUE_FIELD_OF_TYPE",
     "Alias",
@@ -64,9 +75,12 @@ __all__ = [
     "QuoteDrift",
     "Rank",
     "RatingMapping",
+    "SearchRecord",
     "ReviewAction",
     "ReviewEvent",
     "ReviewEventImmutable",
+    "Citation",
+    "CitationKind",
     "Snapshot",
     "Source",
     "SourceKind",

@@ -231,6 +231,14 @@ class ValueType(models.TextChoices):
     DATE = "date", _("date")
     TEXT = "text", _("text")
     BOOLEAN = "boolean", _("yes / no")
+    # That none of the property happened to the subject in a period: "no terrorist incident
+    # recorded in Morocco in 2021". A version states the period (a date at its precision); a
+    # date-valued claim on the same subject and property reports an occurrence of it.
+    ABSENCE = "absence", _("none in a period")
+
+
+# The value types whose versions state a date (at its precision).
+DATED_TYPES = frozenset({ValueType.DATE, ValueType.ABSENCE})
 
 
 class ClaimStatus(models.TextChoices):
@@ -545,6 +553,18 @@ class Claim(Timestamped):
         default=False,
         help_text=_("For text values: flag versions whose texts differ. Off: people judge."),
     )
+    recorded_by = models.ForeignKey(
+        Entity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims_recorded",
+        verbose_name=_("recorded by"),
+        help_text=_(
+            "For a claim that none happened: who keeps the record it says is empty (the State "
+            "Department, for its report)."
+        ),
+    )
     changes_over_time = models.BooleanField(
         _("can change over time"),
         default=True,
@@ -682,6 +702,14 @@ class Claim(Timestamped):
                 name="claim_structured_has_subject_and_property",
                 violation_error_message=_("A structured claim needs a subject and a property."),
             ),
+            models.CheckConstraint(
+                condition=Q(recorded_by__isnull=True) | Q(value_type=ValueType.ABSENCE),
+                name="claim_recorded_by_for_absence",
+                violation_error_message=_(
+                    "Only a claim that none happened (value type “none in a period”) names who "
+                    "recorded it."
+                ),
+            ),
             models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
             models.CheckConstraint(
                 condition=Q(tolerance__isnull=True) | Q(tolerance__gte=0),
@@ -796,6 +824,7 @@ SCALAR_VALUE_EMPTY = {
 VALUE_FIELD_OF_TYPE = {
     ValueType.NUMBER: "value_number",
     ValueType.DATE: "value_date",
+    ValueType.ABSENCE: "value_date",
     ValueType.TEXT: "value_text",
     ValueType.BOOLEAN: "value_boolean",
 }
@@ -823,11 +852,15 @@ class QuoteDrift(models.TextChoices):
 class AppearanceQuerySet(models.QuerySet):
     def with_values(self) -> "AppearanceQuerySet":
         """Versions as they are compared and shown: with their sources (titles and dates,
-        not their texts, which can be megabytes) and the entities of their values."""
+        not their texts, which can be megabytes), the entities of their values and their
+        claims' value types."""
         return (
             self.select_related("source")
             .defer("source__text", "source__search_text")
             .prefetch_related("value_entities")
+            # Each version read by its own claim's type: a fact's dates and absences are
+            # compared together.
+            .annotate(claim_value_type=F("claim__value_type"))
         )
 
 
@@ -1015,6 +1048,13 @@ class Appearance(Timestamped):
             # The few versions whose page changed since they were quoted (the claims list's
             # "a source changed" filter).
             models.Index(fields=["claim"], condition=~Q(drift=""), name="appearance_drift_idx"),
+            # The few versions a decision ranked, by source (the claims list's "from a source
+            # whose versions decisions set aside" filter).
+            models.Index(
+                fields=["rank", "source"],
+                condition=~Q(rank=Rank.NORMAL),
+                name="appearance_ranked_idx",
+            ),
         ]
 
     def __str__(self):
@@ -1150,6 +1190,69 @@ class Evidence(Timestamped):
 
     def __str__(self):
         return f"{self.source} {self.get_stance_display()} {self.claim_id}"
+
+
+class SearchRecord(Timestamped):
+    """Evidence for a claim that none happened: what was searched, how, over which period,
+    when, and what was found — so that "none" says where it was looked for."""
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="search_records", verbose_name=_("claim")
+    )
+    searched = models.CharField(
+        _("what was searched"),
+        max_length=300,
+        help_text=_("A dataset, an archive, a database: “Global Terrorism Database”."),
+    )
+    url = models.URLField(_("its address"), max_length=2000, blank=True)
+    query = models.TextField(_("the query"), help_text=_("What was typed or filtered on."))
+    covered_from = models.DateField(_("period covered: from"), null=True, blank=True)
+    covered_to = models.DateField(_("period covered: to"), null=True, blank=True)
+    searched_on = models.DateField(_("searched on"))
+    found_nothing = models.BooleanField(_("nothing found"), default=True)
+    found = models.TextField(
+        _("what was found"), blank=True, help_text=_("The items found, one a line.")
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+
+    history = History()
+
+    class Meta:
+        verbose_name = _("search record")
+        verbose_name_plural = _("search records")
+        ordering = ["claim", "-searched_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(searched=""), name="searchrecord_searched_given"),
+            models.CheckConstraint(condition=~Q(query=""), name="searchrecord_query_given"),
+            models.CheckConstraint(
+                condition=Q(found_nothing=True, found="") | Q(found_nothing=False) & ~Q(found=""),
+                name="searchrecord_nothing_or_items",
+                violation_error_message=_(
+                    "Say what was found, or that nothing was — not both, not neither."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(covered_from__isnull=True)
+                | Q(covered_to__isnull=True)
+                | Q(covered_from__lte=F("covered_to")),
+                name="searchrecord_period_ordered",
+                violation_error_message=_("The period covered ends before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.searched}: {self.query}"
+
+    @property
+    def items(self) -> list[str]:
+        return [line.strip() for line in self.found.splitlines() if line.strip()]
 
 
 class TrackRecordQuerySet(models.QuerySet):

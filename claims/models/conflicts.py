@@ -17,6 +17,7 @@ class ConflictKind(models.TextChoices):
     TEXT = "text", _("different texts")
     BOOLEAN = "boolean", _("yes against no")
     NEGATION = "negation", _("statement and its negation")
+    ABSENCE = "absence", _("an occurrence where none was recorded")
     OTHER = "other", _("other")
 
 

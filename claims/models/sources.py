@@ -251,3 +251,60 @@ class Snapshot(models.Model):
     def raw(self) -> bytes:
         """The response's body as it was received."""
         return gzip.decompress(self.raw_gzip)
+
+
+class CitationKind(models.TextChoices):
+    CITES = "cites", _("cites (reports what it says)")
+    REPUBLISHES = "republishes", _("republishes (repeats it)")
+
+
+class Citation(Timestamped):
+    """One source reporting or repeating another: what they agree on is not two origins.
+    Citations form no cycle (``add_citation``): following them from any source ends at the
+    sources that cite none, its origins."""
+
+    citing = models.ForeignKey(
+        Source,
+        on_delete=models.CASCADE,
+        related_name="citations",
+        verbose_name=_("source"),
+        db_index=False,  # citation_once begins with it
+    )
+    cited = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="cited_by", verbose_name=_("cites")
+    )
+    kind = models.CharField(
+        _("how"), max_length=12, choices=CitationKind.choices, default=CitationKind.CITES
+    )
+    note = models.TextField(_("note"), blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+
+    history = History()
+
+    class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        ordering = ["citing", "cited"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citing", "cited"],
+                name="citation_once",
+                violation_error_message=_("This source already cites that one."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(citing=F("cited")),
+                name="citation_not_itself",
+                violation_error_message=_("A source cannot cite itself."),
+            ),
+            choices_constraint("citation", "kind", CitationKind),
+        ]
+
+    def __str__(self):
+        return f"{self.citing} → {self.cited}"

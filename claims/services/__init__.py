@@ -11,6 +11,15 @@ from .appearances import (
     record_claim_from_source,
     update_appearance,
 )
+from .citations import (
+    ClaimOrigins,
+    Suggestion,
+    add_citation,
+    claim_origins,
+    origins_of,
+    remove_citation,
+    suggest_citations,
+)
 from .comparison import Difference, Version, compare
 from .conflicts import (
     CurrentValue,
@@ -34,10 +43,17 @@ from .conflicts import (
 from .decisions import Disagreement, ValueDecision, decide_value, disagreement_of
 from .demo import DemoResult, load_demo
 from .entities import add_entity, change_entity, delete_entity
-from .evidence import add_evidence, change_evidence, remove_evidence
+from .evidence import (
+    add_evidence,
+    add_search_record,
+    change_evidence,
+    remove_evidence,
+    remove_search_record,
+)
 from .history import Activity, TimelineEntry, claim_timeline, recent_activity
 from .imports import export_desk, import_records, run_import_job, start_import
 from .merging import merge_claims
+from .records import SourceRecord, source_record
 from .rescan import rescan
 from .review import change_conflict, flag_conflict, record_event
 from .search import (
@@ -135,6 +151,17 @@ __all__ = [
     "html_to_text",
     "load_demo",
     "locate_quote",
+    "SourceRecord",
+    "source_record",
+    "add_search_record",
+    "remove_search_record",
+    "ClaimOrigins",
+    "Suggestion",
+    "add_citation",
+    "claim_origins",
+    "origins_of",
+    "remove_citation",
+    "suggest_citations",
     "mark_drift_checked",
     "recheck_source",
     "recheck_sources",

@@ -28,6 +28,23 @@ class Version:
 
 
 @dataclass(frozen=True)
+class Absence:
+    """What a version of a claim that none happened states: none in ``period``."""
+
+    period: PreciseDate
+
+    def __str__(self) -> str:
+        return _("none in %(period)s") % {"period": self.period.label()}
+
+    def contradicted_by(self, occurrence: PreciseDate) -> bool:
+        """Whether an occurrence dated ``occurrence`` falls within the period (wholly: one in
+        "2021" is not known to fall in May 2021)."""
+        start, end = self.period.interval()
+        occurred_from, occurred_to = occurrence.interval()
+        return start <= occurred_from and occurred_to <= end
+
+
+@dataclass(frozen=True)
 class Difference:
     kind: str
     detail: str
@@ -100,6 +117,22 @@ KIND_OF_TYPE = {
 }
 
 
+def fact_value_type(value_type: str) -> str:
+    """The value type a fact is compared as: a claim that none happened (in a period) is
+    compared with the dates of the occurrences of the same subject and property."""
+    return ValueType.DATE if value_type == ValueType.ABSENCE else value_type
+
+
+def _absence_and_occurrence(a: Version, b: Version) -> tuple[Version, Version] | None:
+    """(the version saying none happened, the one reporting an occurrence) when ``a`` and
+    ``b`` are such a pair; None otherwise."""
+    if isinstance(a.value, Absence) and isinstance(b.value, PreciseDate):
+        return a, b
+    if isinstance(b.value, Absence) and isinstance(a.value, PreciseDate):
+        return b, a
+    return None
+
+
 def timing_of(a: Version, b: Version, changes_over_time: bool = True) -> tuple[str, str]:
     """Whether two versions speak of the same time, and a sentence saying so. For a fact fixed
     once for all (a launch date), dates do not matter: nothing is said."""
@@ -137,6 +170,13 @@ def differ(
     claim opts in (``compare_text``): otherwise it is for people to judge."""
     if a.value is None or b.value is None:
         return False
+    if isinstance(a.value, Absence) or isinstance(b.value, Absence):
+        # Two versions saying none agree; one saying none and one reporting an occurrence in
+        # its period contradict each other (a fact's dates and its absences are compared
+        # together: ``fact_key``).
+        pair = _absence_and_occurrence(a, b)
+        return pair is not None and pair[0].value.contradicted_by(pair[1].value)
+    value_type = fact_value_type(value_type)  # two occurrences: compared as the dates they are
     if value_type == ValueType.ENTITIES:
         return a.value != b.value
     if value_type == ValueType.NUMBER:
@@ -164,7 +204,21 @@ def compare(
     if not differ(a, b, value_type=value_type, tolerance=tolerance, compare_text=compare_text):
         return None
     only_a = only_b = frozenset()
-    if value_type == ValueType.ENTITIES:
+    kind = KIND_OF_TYPE[fact_value_type(value_type)]
+    timing, when = timing_of(a, b, changes_over_time)
+    if pair := _absence_and_occurrence(a, b):
+        timing, when = "", ""  # the period is the claim's own: no other time to weigh
+        none, occurrence = pair
+        kind = ConflictKind.ABSENCE
+        detail = _(
+            "%(none)s says none were recorded in %(period)s; %(other)s reports one on %(date)s."
+        ) % {
+            "none": _quoted(none),
+            "period": none.value.period.label(),
+            "other": _quoted(occurrence),
+            "date": occurrence.value.label(),
+        }
+    elif value_type == ValueType.ENTITIES:
         detail, only_a, only_b = compare_entity_sets(a, b)
     else:
         detail = _("%(a)s says %(a_value)s; %(b)s says %(b_value)s.") % {
@@ -173,9 +227,8 @@ def compare(
             "b": _quoted(b),
             "b_value": describe(b.value),
         }
-    timing, when = timing_of(a, b, changes_over_time)
     return Difference(
-        kind=KIND_OF_TYPE[value_type],
+        kind=kind,
         detail=f"{detail}\n{when}" if when else detail,
         timing=timing,
         only_in_a=only_a,

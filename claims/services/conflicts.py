@@ -32,7 +32,16 @@ from claims.models import (
 from claims.text import normalize_name
 
 from .base import history_in_bulk, insert_rows, record_history, save_as, service
-from .comparison import Difference, Version, agreed_value, compare, describe, differ
+from .comparison import (
+    Absence,
+    Difference,
+    Version,
+    agreed_value,
+    compare,
+    describe,
+    differ,
+    fact_value_type,
+)
 from .review import record_event
 from .versioning import save_bumped
 
@@ -83,6 +92,8 @@ def typed_value(value_type: str, *, number, date, date_precision, text, boolean,
         return number
     if value_type == ValueType.DATE:
         return None if date is None else PreciseDate(date, date_precision)
+    if value_type == ValueType.ABSENCE:
+        return None if date is None else Absence(PreciseDate(date, date_precision))
     if value_type == ValueType.TEXT:
         return text or None
     if value_type == ValueType.BOOLEAN:
@@ -107,12 +118,22 @@ def versions_of(appearances: list[Appearance], value_type: str) -> dict[int, Ver
         versions[appearance.pk] = Version(
             id=appearance.pk,
             label=label,
-            value=stated_value(appearance, value_type),
+            value=stated_value(appearance, _value_type_of(appearance, value_type)),
             as_of=precise_date_of(appearance, "as_of")
             or precise_date_of(appearance.source, "published_on"),
             names={entity.pk: entity.name for entity in appearance.value_entities.all()},
         )
     return versions
+
+
+def _value_type_of(appearance: Appearance, value_type: str) -> str:
+    """A version is read by its own claim's value type when it is known (``with_values``
+    annotates it): a fact's dates and its absences are compared together (``fact_key``)."""
+    if annotated := getattr(appearance, "claim_value_type", None):
+        return annotated
+    if Appearance.claim.is_cached(appearance):
+        return appearance.claim.value_type
+    return value_type
 
 
 def fingerprint(a: Version, b: Version, claim: Claim) -> str:
@@ -124,7 +145,7 @@ def fingerprint(a: Version, b: Version, claim: Claim) -> str:
             value = sorted(value)
         return f"{version.id}={value!r}@{version.as_of}"
 
-    options = [canonical(a), canonical(b), claim.value_type, str(claim.tolerance),
+    options = [canonical(a), canonical(b), fact_value_type(claim.value_type), str(claim.tolerance),
                str(claim.compare_text)]  # fmt: skip
     # Named only when off: the prints of conflicts recorded before the option existed hold.
     if not claim.changes_over_time:
@@ -170,15 +191,16 @@ UNCOMPARED = ["quote", "prefix", "suffix", "search_text"]
 
 
 def fact_key(claim: Claim) -> str:
-    """The key of the fact ``claim`` states: its subject, folded property and value type; an
-    unstructured claim is a fact of its own."""
+    """The key of the fact ``claim`` states: its subject, folded property and value type (a
+    claim that none happened shares the dates' key); an unstructured claim is a fact of its
+    own."""
     if claim.value_type == ValueType.NONE or claim.subject_id is None:
         return f"claim:{claim.pk}"
     return _structured_key(claim.subject_id, normalize_name(claim.property), claim.value_type)
 
 
 def _structured_key(subject_id: int, property_key: str, value_type: str) -> str:
-    return f"fact:{subject_id}:{property_key}:{value_type}"
+    return f"fact:{subject_id}:{property_key}:{fact_value_type(value_type)}"
 
 
 # Every fact at once: an import takes it alone, every other write of versions shares it.
@@ -730,10 +752,11 @@ class VersionColumn:
 
 def versions_side_by_side(claim: Claim) -> list[VersionColumn]:
     """Every version of ``claim`` with its value, the members or values that differ marked.
-    Three queries (versions with their source and speaker, their entities)."""
+    Two queries (versions with their source, its publisher and their speaker; their
+    entities)."""
     appearances = list(
         claim.appearances.with_values()
-        .select_related("speaker")
+        .select_related("speaker", "source__publisher")
         .order_by("source__published_on", "source__title", "pk")
     )
     versions = versions_of(appearances, claim.value_type)

@@ -1,5 +1,6 @@
 """Loading the demo: the two articles of shared/corpus and what they claim."""
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -9,6 +10,8 @@ from django.contrib.auth.models import Group
 from claims.dates import PreciseDate
 from claims.demo import data
 from claims.models import (
+    DATED_TYPES,
+    Citation,
     Claim,
     Entity,
     Evidence,
@@ -23,8 +26,9 @@ from claims.text import normalize_text
 
 from .appearances import record_appearance
 from .base import service
+from .citations import add_citation
 from .entities import add_entity
-from .evidence import add_evidence
+from .evidence import add_evidence, add_search_record
 from .sources import add_source, change_source
 from .verdicts import save_rating_mapping
 from .workflow import create_claim
@@ -51,7 +55,7 @@ def _value_fields(value_type: str, value, entities: dict[str, Entity]) -> dict:
         return {}
     if value_type == ValueType.ENTITIES:
         return {"value_entities": [entities[name] for name in value]}
-    if value_type == ValueType.DATE:
+    if value_type in DATED_TYPES:
         date = PreciseDate.parse(value)
         return {"value_date": date.value, "value_date_precision": date.precision}
     if value_type == ValueType.NUMBER:
@@ -85,7 +89,7 @@ def load_demo() -> DemoResult:
 
     sources = {}
     for key, spec in data.SOURCES.items():
-        text = (data.CORPUS / spec["file"]).read_text(encoding="utf-8")
+        text = (data.CORPUS / spec["file"]).read_text(encoding="utf-8") if "file" in spec else ""
         published = PreciseDate.parse(spec["published"]) if spec["published"] else None
         source = Source.objects.filter(title=spec["title"]).first()
         if source is None:
@@ -95,6 +99,8 @@ def load_demo() -> DemoResult:
                 kind=spec["kind"],
                 language=spec["language"],
                 text=text,
+                url=spec.get("url", ""),
+                publisher=entities.get(spec.get("publisher")),
                 published_on=published.value if published else None,
                 published_precision=published.precision if published else "",
             )
@@ -114,8 +120,17 @@ def load_demo() -> DemoResult:
                 property=spec.get("property", ""),
                 value_type=value_type,
                 changes_over_time=spec.get("changes_over_time", True),
+                recorded_by=entities.get(spec.get("recorded_by")),
             )
             result.created["claims"] += 1
+        for search in spec.get("search_records", ()):
+            if not claim.search_records.filter(searched=search["searched"]).exists():
+                dates = {
+                    name: datetime.date.fromisoformat(search[name])
+                    for name in ("covered_from", "covered_to", "searched_on")
+                }
+                add_search_record(claim=claim, by=SYSTEM, **{**search, **dates})
+                result.created["search records"] += 1
         for appearance_spec in spec["appearances"]:
             source = sources[appearance_spec["source"]]
             quote = appearance_spec["quote"]
@@ -142,6 +157,13 @@ def load_demo() -> DemoResult:
                 claim=claim, source=sources[source_key], by=SYSTEM, stance=stance, note=note
             )
             result.created["evidence"] += 1
+
+    for citing, cited, kind, note in data.CITATIONS:
+        if not Citation.objects.filter(citing=sources[citing], cited=sources[cited]).exists():
+            add_citation(
+                citing=sources[citing], cited=sources[cited], kind=kind, note=note, by=SYSTEM
+            )
+            result.created["citations"] += 1
 
     for label, slug in data.RATING_MAPPINGS:
         if not RatingMapping.objects.filter(publisher="", label=label).exists():

@@ -15,6 +15,7 @@ import gc
 import hashlib
 import json
 import logging
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
@@ -33,9 +34,12 @@ from claims.interchange import records_of
 from claims.interchange.dump import desk_dump
 from claims.interchange.records import ImportReport, Record
 from claims.models import (
+    DATED_TYPES,
     Alias,
     Appearance,
     Attribution,
+    Citation,
+    CitationKind,
     Claim,
     ClaimStatus,
     Conflict,
@@ -53,6 +57,7 @@ from claims.models import (
     RatingMapping,
     ReviewAction,
     ReviewEvent,
+    SearchRecord,
     Source,
     SourceKind,
     Stance,
@@ -63,6 +68,7 @@ from claims.models import (
 from claims.text import normalize_name, normalize_text, search_document
 
 from .base import IDS_PER_STATEMENT, history_in_bulk, insert_rows, service_context
+from .citations import cited_by, reachable
 from .conflicts import all_facts_locked, detect_facts, fingerprint, versions_of
 from .search import refresh_search, search_new_claims
 
@@ -328,9 +334,11 @@ class _Importer:
         handlers = {
             "entities": self.entities,
             "sources": self.sources,
+            "citations": self.citations,
             "claims": self.claims,
             "versions": self.versions,
             "evidence": self.evidence,
+            "searches": self.searches,
             "conflicts": self.conflicts,
             "events": self.events,
             "rows": self.rows,
@@ -559,6 +567,40 @@ class _Importer:
         for (fields, _source), source in zip(wanted, found, strict=True):
             self.register(fields, "sources", source.pk)
 
+    def citations(self, batch: list[Record]) -> None:
+        """A dump's citations between its sources: those the desk does not have, none that
+        would make a source its own origin."""
+        wanted = []
+        for record in batch:
+            fields = _Fields(self, record)
+            citation = Citation(
+                citing_id=fields.ref("source", "sources"),
+                cited_id=fields.ref("cites", "sources"),
+                kind=fields.choice("kind", CitationKind, CitationKind.CITES),
+                note=fields.text("note"),
+                added_by=fields.person("added_by") or self.user,
+            )
+            if created_at := fields.timestamp("created_at"):
+                citation.created_at = created_at
+            fields.validate(citation)
+            if not fields.failed:
+                wanted.append((fields, citation))
+        edges = cited_by({c.citing_id for _fields, c in wanted} | {c.cited_id for _f, c in wanted})
+        new = []
+        for fields, citation in wanted:
+            if citation.cited_id in edges.get(citation.citing_id, ()):
+                self.report.unchanged["citations"] += 1
+            elif citation.citing_id == citation.cited_id or citation.citing_id in reachable(
+                citation.cited_id, edges
+            ):
+                fields.problem("cites", _("A source cannot be its own origin."))
+            else:
+                edges.setdefault(citation.citing_id, set()).add(citation.cited_id)
+                new.append(citation)
+        if new:
+            self.insert(Citation, new)
+            self.report.created["citations"] += len(new)
+
     def source_of(self, fields: _Fields, *, prefix: str = "", publisher=None) -> Source:
         """A source from the record's fields (their names starting with ``prefix``), validated
         as the services validate it."""
@@ -572,6 +614,7 @@ class _Importer:
             or (settings.LANGUAGE_CODE[:2] if prefix else ""),
             published_on=published,
             published_precision=precision,
+            author=fields.text(f"{prefix}author"),
             text=fields.text(f"{prefix}text"),
             added_by=fields.person("added_by") or self.user,
         )
@@ -624,7 +667,11 @@ class _Importer:
         wanted = []
         for record in batch:
             fields = _Fields(self, record)
-            claim = self.claim_of(fields, subject=fields.ref("subject", "entities"))
+            claim = self.claim_of(
+                fields,
+                subject=fields.ref("subject", "entities"),
+                recorded_by=fields.ref("recorded_by", "entities"),
+            )
             external_id = fields.text("external_id") or claim.external_id
             self.identify(fields, claim, external_id, field="external_id")
             self.dumped_review(fields, claim)
@@ -642,11 +689,14 @@ class _Importer:
             if found is claim and fields.given("merged_into") and self.may_review:
                 self.merges.append((fields.where, claim, fields.data["merged_into"]))
 
-    def claim_of(self, fields: _Fields, *, subject: int | None) -> Claim:
+    def claim_of(
+        self, fields: _Fields, *, subject: int | None, recorded_by: int | None = None
+    ) -> Claim:
         """A claim from the record's fields, validated as ``create_claim`` validates it."""
         claim = Claim(
             statement=normalize_text(fields.text("statement", required=True)).strip(),
             subject_id=subject,
+            recorded_by_id=recorded_by,
             property=fields.text("property"),
             value_type=fields.choice("value_type", ValueType, ValueType.NONE),
             tolerance=fields.decimal("tolerance"),
@@ -882,7 +932,7 @@ class _Importer:
             fields.problem("value", _("This claim states no value (value type “none”)."))
         elif value_type == ValueType.NUMBER:
             version.value_number = fields.decimal("value")
-        elif value_type == ValueType.DATE:
+        elif value_type in DATED_TYPES:
             version.value_date, version.value_date_precision = fields.date("value")
         elif value_type == ValueType.TEXT:
             version.value_text = normalize_text(fields.text("value"))
@@ -974,6 +1024,42 @@ class _Importer:
             if not fields.failed:
                 wanted.append(item)
         self.write_evidence(wanted)
+
+    def searches(self, batch: list[Record]) -> None:
+        """A dump's search records (for claims that none happened): those the desk does not
+        have — the same claim, thing searched, query and day."""
+        wanted = []
+        for record in batch:
+            fields = _Fields(self, record)
+            search = SearchRecord(
+                claim_id=fields.ref("claim", "claims"),
+                searched=fields.text("searched"),
+                url=fields.text("url"),
+                query=normalize_text(fields.text("query")),
+                covered_from=fields.date("covered_from")[0],
+                covered_to=fields.date("covered_to")[0],
+                searched_on=fields.date("searched_on")[0],
+                found_nothing=fields.boolean("found_nothing") is not False,
+                found=normalize_text(fields.text("found")),
+                added_by=fields.person("added_by") or self.user,
+            )
+            if created_at := fields.timestamp("created_at"):
+                search.created_at = created_at
+            if search.searched_on is None:
+                fields.problem("searched_on", _("This field is required."))
+            fields.validate(search)
+            if not fields.failed:
+                wanted.append(search)
+        key = operator.attrgetter("claim_id", "searched", "query", "searched_on")
+        existing = {
+            key(search)
+            for search in SearchRecord.objects.filter(claim_id__in={s.claim_id for s in wanted})
+        }
+        new = [search for search in wanted if key(search) not in existing]
+        self.report.unchanged["search records"] += len(wanted) - len(new)
+        if new:
+            self.insert(SearchRecord, new)
+            self.report.created["search records"] += len(new)
 
     def write_evidence(self, wanted: list[Evidence]) -> None:
         """Insert the evidence ``wanted`` (validated) that the desk does not have: a claim

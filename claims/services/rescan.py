@@ -11,12 +11,12 @@ during the scan is compared again by that editor's own write, so nothing is miss
 from collections import namedtuple
 
 from django.db import connection, models, transaction
-from django.db.models import Case, OuterRef, Subquery, When
+from django.db.models import Case, F, OuterRef, Subquery, Value, When
 
 from claims.dates import PreciseDate
 from claims.models import Appearance, Claim, Conflict, ValueType
 
-from .comparison import Version
+from .comparison import Version, fact_value_type
 from .conflicts import (
     DetectionResult,
     detect_facts,
@@ -57,9 +57,14 @@ def _rows():
     )
     return (
         Claim.objects.annotate(
-            entity_ids=Case(When(value_type=ValueType.ENTITIES, then=Subquery(entities)))
+            entity_ids=Case(When(value_type=ValueType.ENTITIES, then=Subquery(entities))),
+            # A claim that none happened is one fact with the dates of its occurrences.
+            fact_type=Case(
+                When(value_type=ValueType.ABSENCE, then=Value(ValueType.DATE.value)),
+                default=F("value_type"),
+            ),
         )
-        .order_by("subject_id", "property_key", "value_type", "pk", "appearances__pk")
+        .order_by("subject_id", "property_key", "fact_type", "pk", "appearances__pk")
         .values_list(
             "pk",
             "subject_id",
@@ -100,7 +105,7 @@ def _facts(rows):
         if value_type == ValueType.NONE or subject is None:
             row_key = ("claim", pk)
         else:
-            row_key = ("fact", subject, property_key, value_type)
+            row_key = ("fact", subject, property_key, fact_value_type(value_type))
         if row_key != key:
             if key is not None:
                 yield first, compared, versions, claims

@@ -26,7 +26,7 @@ from .search import refresh_search
 from .versioning import save_versioned
 
 EDITABLE_FIELDS = ("statement", "subject", "property", "value_type", "tolerance", "compare_text",
-                   "changes_over_time")  # fmt: skip
+                   "changes_over_time", "recorded_by")  # fmt: skip
 # Fields whose change alters which versions are compared, or how.
 STRUCTURE_FIELDS = {"subject", "property", "value_type", "tolerance", "compare_text",
                     "changes_over_time"}  # fmt: skip

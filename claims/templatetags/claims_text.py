@@ -34,3 +34,9 @@ def translated(note):
     """A note the tracker wrote itself ("Closed automatically: …", kept as the catalogue's
     English) in the reader's language; a note a person wrote stays as written."""
     return gettext(note) if note else note
+
+
+@register.filter
+def lookup(mapping, key):
+    """``mapping[key]``, or None: what the view worked out for a row (a version's origins)."""
+    return mapping.get(key) if mapping else None
