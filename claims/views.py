@@ -589,7 +589,10 @@ def source_fetched(request, pk):
 @login_required
 def source_detail(request, pk):
     source = get_object_or_404(
-        Source.objects.select_related("publisher", "snapshot").defer("snapshot__raw_gzip"),
+        Source.objects.select_related("publisher", "snapshot").defer(
+            "snapshot__raw_gzip",
+            "snapshot__text",  # the page shows when, not what, it read
+        ),
         pk=pk,
     )
     appearances = list(

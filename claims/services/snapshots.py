@@ -123,7 +123,10 @@ def recheck_source(*, source: Source, by) -> Recheck:
 @service
 def _compare(*, source: Source, fetched: Fetched, page: Page, by) -> Recheck:
     current = (
-        Source.objects.select_for_update(of=("self",)).select_related("snapshot").get(pk=source.pk)
+        Source.objects.select_for_update(of=("self",))
+        .select_related("snapshot")
+        .defer("snapshot__raw_gzip", "snapshot__text")  # only its hash is compared
+        .get(pk=source.pk)
     )
     if current.snapshot is not None and current.snapshot.text_sha256 == sha256_of(page.text):
         Snapshot.objects.filter(pk=current.snapshot_id).update(checked_at=fetched.fetched_at)
@@ -179,7 +182,9 @@ def recheck_sources(*, by, sources=None, progress=None) -> list[Recheck]:
     in its own transaction, so that one site down stops nothing."""
     queryset = Source.objects.filter(snapshot__isnull=False) if sources is None else sources
     results = []
-    for source in queryset.select_related("snapshot").order_by("snapshot__checked_at", "pk"):
+    # Read without their texts: each recheck reads its source again, locked.
+    sources = queryset.defer("text", "search_text").order_by("snapshot__checked_at", "pk")
+    for source in sources:
         result = recheck_source(source=source, by=by)
         results.append(result)
         if progress:
